@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import { DEMO_CHANNEL } from '../common/protocol.js';
+import { arrayRoutes } from './http/arrayRoutes.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { streamRoutes } from './http/streamRoutes.js';
+import { type ServerOptions, withDefaults } from './options.js';
+import { ArrayStore } from './store/arrayStore.js';
+import { CHANNEL_NAME, ChannelLimitError, StreamHub } from './stream/hub.js';
+import { serveSubscriber } from './stream/streamSocket.js';
+import { VERSION } from './version.js';
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly port: number;
+  readonly store: ArrayStore;
+  readonly hub: StreamHub;
+  close(): Promise<void>;
+}
+
+
+export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(streamRoutes(hub, store, VERSION));
+  app.use(arrayRoutes(store, options));
+  if (options.rendererDir && existsSync(options.rendererDir)) app.use(express.static(options.rendererDir));
+  app.use(notFound());
+  app.use(errorHandler(options.logger, options.maxUploadBytes));
+  return app;
+}
+
+/** Opens the store, then serves HTTP and WebSockets until `close()`. */
+export async function startServer(partial: Partial<ServerOptions>): Promise<RunningServer> {
+  const options = withDefaults(partial);
+  const store = await ArrayStore.open(options.dataDir, { logger: options.logger, maxHeaderBytes: options.maxHeaderBytes });
+  const hub = new StreamHub({ rate: options.streamRate, pointsPerPacket: options.pointsPerPacket, maxChannels: options.maxChannels });
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, createApp(store, hub, options));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  server.on('upgrade', (req, socket, head) => routeUpgrade(req, socket, head, sockets, hub, options));
+
+  await listen(server, options.port, options.host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  return {
+    url,
+    port,
+    store,
+    hub,
+    close: async () => {
+      hub.close();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sockets: WebSocketServer, hub: StreamHub, options: ServerOptions): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const channel = url.searchParams.get('channel') ?? DEMO_CHANNEL;
+  if (url.pathname !== '/ws/stream') return rejectUpgrade(socket, 404, 'Not Found');
+  if (!CHANNEL_NAME.test(channel)) return rejectUpgrade(socket, 400, 'channel names are 1-64 characters of A-Z a-z 0-9 _ . -');
+  try {
+    hub.channel(channel);
+  } catch (err) {
+    if (err instanceof ChannelLimitError) return rejectUpgrade(socket, 429, err.message);
+    throw err;
+  }
+  sockets.handleUpgrade(req, socket, head, (ws) => serveSubscriber(ws, hub, channel, options.maxBufferedBytes));
+}
+
+/** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */
+export function rejectUpgrade(socket: Duplex, status: number, detail: string): void {
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import type { ServerOptions } from './options.js';
+
+export const SERVER_USAGE = `Options:
+  --host HOST            address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port PORT            port to listen on (default 8000; 0 picks a free one)
+  --data-dir DIR         where arrays are stored (default: the OS's app-data folder)
+  --max-upload SIZE      largest upload, e.g. 2GiB, 500MB, 1048576 (default 2GiB)
+  --rate N               demo stream packets per second (default 20)`;
+
+export const SERVER_ARG_SPEC = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'max-upload': { type: 'string' },
+  rate: { type: 'string' },
+} as const;
+
+export class UsageError extends Error {}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (!match || unit === undefined) throw new UsageError(`cannot read size ${JSON.stringify(text)}; use e.g. 2GiB, 500MB or 1048576`);
+  return Math.floor(Number(match[1]) * unit);
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`invalid port ${JSON.stringify(text)}: use 0-65535`);
+  return port;
+}
+
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!(rate > 0 && rate <= 10_000)) throw new UsageError(`invalid rate ${JSON.stringify(text)}: use 0 < N <= 10000`);
+  return rate;
+}
+
+/** Server options from already-parsed flag values (shared by `npm run serve` and the Electron app). */
+export function serverOptionsFromFlags(values: {
+  host?: string;
+  port?: string;
+  'data-dir'?: string;
+  'max-upload'?: string;
+  rate?: string;
+}): Partial<ServerOptions> {
+  return {
+    host: values.host,
+    port: values.port === undefined ? undefined : parsePort(values.port),
+    dataDir: values['data-dir'],
+    maxUploadBytes: values['max-upload'] === undefined ? undefined : parseSize(values['max-upload']),
+    streamRate: values.rate === undefined ? undefined : parseRate(values.rate),
+  };
+}
+
+export function parseServerArgs(argv: string[]): Partial<ServerOptions> & { help: boolean } {
+  try {
+    const { values } = parseArgs({ args: argv, options: { ...SERVER_ARG_SPEC, help: { type: 'boolean', short: 'h' } }, strict: true });
+    return { ...serverOptionsFromFlags(values), help: values.help ?? false };
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError((err as Error).message);
+  }
+}

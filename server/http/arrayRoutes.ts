@@ -1,0 +1,94 @@
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Response } from 'express';
+import multer from 'multer';
+import {
+  NPY_MEDIA_TYPE,
+  type ArrayInfo,
+  type ArrayListResponse,
+  type DeleteResponse,
+  type UploadResponse,
+} from '../../common/protocol.js';
+import { jsonDataChunks } from '../../common/npy/json.js';
+import type { ArrayStore } from '../store/arrayStore.js';
+import { HttpError, parseIndexParam } from './errors.js';
+import { StagingStorage, stagedUpload } from './uploadStorage.js';
+
+export interface ArrayRouteOptions {
+  readonly maxUploadBytes: number;
+  /** Largest stored file `GET /array/{i}` renders as JSON; bigger ones must be fetched as `.npy`. */
+  readonly maxJsonBytes: number;
+}
+
+export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Router {
+  const router = Router();
+  const upload = multer({
+    storage: new StagingStorage(store),
+    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
+  }).single('file');
+
+  router.post('/upload', upload, async (req, res) => {
+    const staged = stagedUpload(req.file);
+    if (!staged) {
+      throw HttpError.validation({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
+    }
+    const info = await store.commit(staged);
+    res.json({ status: 'success', ...info } satisfies UploadResponse);
+  });
+
+  router.get('/arrays', (_req, res) => {
+    const arrays = store.list();
+    res.json({ count: arrays.length, arrays } satisfies ArrayListResponse);
+  });
+
+  router.get('/array/:index', async (req, res) => {
+    const info = requireArray(store, req.params.index);
+    const format = req.query.format ?? (req.accepts(['application/json', NPY_MEDIA_TYPE]) === NPY_MEDIA_TYPE ? 'npy' : 'json');
+    if (format === 'npy') return sendNpy(store, info, res);
+    if (format !== 'json') {
+      throw HttpError.validation({ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'json' or 'npy'", input: format });
+    }
+    if (info.bytes > options.maxJsonBytes) {
+      throw new HttpError(413, `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`);
+    }
+    await sendJson(store, info, res);
+  });
+
+  router.delete('/array/:index', async (req, res) => {
+    const info = requireArray(store, req.params.index);
+    await store.delete(info.index);
+    res.json({ status: 'deleted', index: info.index } satisfies DeleteResponse);
+  });
+
+  return router;
+}
+
+function requireArray(store: ArrayStore, rawIndex: string): ArrayInfo {
+  const info = store.info(parseIndexParam(rawIndex));
+  if (!info) throw new HttpError(404, 'Array not found');
+  return info;
+}
+
+async function sendNpy(store: ArrayStore, info: ArrayInfo, res: Response): Promise<void> {
+  const source = store.openNpy(info.index);
+  if (!source) throw new HttpError(404, 'Array not found');
+  res.type(NPY_MEDIA_TYPE);
+  res.setHeader('Content-Length', info.bytes);
+  res.attachment(info.name.toLowerCase().endsWith('.npy') ? info.name : `${info.name}.npy`);
+  await pipeline(source, res);
+}
+
+/** Streams `{"index","name","shape","dtype","data"}` in pieces, waiting for the socket to drain between them. */
+async function sendJson(store: ArrayStore, info: ArrayInfo, res: Response): Promise<void> {
+  const array = await store.read(info.index);
+  if (!array) throw new HttpError(404, 'Array not found');
+  const chunks = jsonDataChunks(array.header, array.data);
+  const first = chunks.next(); // may throw before anything is sent, so it still becomes a clean error reply
+  res.type('application/json');
+  const head = { index: info.index, name: info.name, shape: info.shape, dtype: info.dtype };
+  res.write(`${JSON.stringify(head).slice(0, -1)},"data":`);
+  for (let chunk = first; !chunk.done; chunk = chunks.next()) {
+    if (!res.write(chunk.value)) await once(res, 'drain');
+  }
+  res.end('}');
+}

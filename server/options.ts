@@ -1,0 +1,53 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type Logger, consoleLogger } from './logger.js';
+
+export interface ServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly dataDir: string;
+  readonly maxUploadBytes: number;
+  readonly maxHeaderBytes: number;
+  readonly maxJsonBytes: number;
+  /** Demo packets per second. */
+  readonly streamRate: number;
+  readonly pointsPerPacket: number;
+  readonly maxChannels: number;
+  /** Largest WebSocket message a client may send. */
+  readonly maxMessageBytes: number;
+  /** Bytes queued for a subscriber beyond which its packets are dropped. */
+  readonly maxBufferedBytes: number;
+  /** The built renderer, served at `/` when present. */
+  readonly rendererDir?: string;
+  readonly logger: Logger;
+}
+
+export const GiB = 1024 ** 3;
+export const MiB = 1024 ** 2;
+
+/** Where an app keeps its data on each OS, as Electron's `appData` resolves it. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = homedir();
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'npy-studio', 'data');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'npy-studio', 'data');
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'npy-studio', 'data');
+}
+
+export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
+  return {
+    host: '127.0.0.1',
+    port: 8000,
+    dataDir: defaultDataDir(),
+    maxUploadBytes: 2 * GiB,
+    maxHeaderBytes: 10_000,
+    maxJsonBytes: 512 * MiB,
+    streamRate: 20,
+    pointsPerPacket: 100,
+    maxChannels: 256,
+    maxMessageBytes: 16 * MiB,
+    maxBufferedBytes: 8 * MiB,
+    logger: consoleLogger,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArrayInfo } from '../../common/protocol.js';
+import { type NpyArray, checkDataLength, decodeNpy } from '../../common/npy/codec.js';
+import { NpyError } from '../../common/npy/errors.js';
+import { MAX_HEADER_SIZE, type NpyHeader, parseNpyHeader } from '../../common/npy/header.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Arrays persisted as `arrays/<index>.npy` (the uploaded bytes, unchanged) beside
+ * `arrays/<index>.json` (name, creation time). The JSON is renamed into place last, so its
+ * presence marks a complete upload; every write goes to `tmp/` first and is fsynced before rename.
+ */
+export interface StoreOptions {
+  readonly logger: Logger;
+  readonly maxHeaderBytes?: number;
+}
+
+/** An upload written to a temp file and validated, not yet visible. */
+export interface StagedUpload {
+  readonly tempPath: string;
+  readonly name: string;
+  readonly header: NpyHeader;
+  readonly bytes: number;
+}
+
+interface ArrayRecord {
+  readonly info: ArrayInfo;
+  readonly header: NpyHeader;
+}
+
+interface MetaFile {
+  index: number;
+  name: string;
+  created: string;
+}
+
+const INDEX_FILE = /^(\d+)\.json$/;
+
+export class ArrayStore {
+  private readonly records = new Map<number, ArrayRecord>();
+  private nextIndex = 0;
+  private readonly arraysDir: string;
+  private readonly tempDir: string;
+  private readonly maxHeaderBytes: number;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly options: StoreOptions,
+  ) {
+    this.arraysDir = join(dataDir, 'arrays');
+    this.tempDir = join(dataDir, 'tmp');
+    this.maxHeaderBytes = options.maxHeaderBytes ?? MAX_HEADER_SIZE;
+  }
+
+  /** Opens (creating if needed) the store in `dataDir`, lists what survived, and clears leftovers of interrupted writes. */
+  static async open(dataDir: string, options: StoreOptions): Promise<ArrayStore> {
+    const store = new ArrayStore(dataDir, options);
+    await store.loadExisting();
+    return store;
+  }
+
+  private async loadExisting(): Promise<void> {
+    await rm(this.tempDir, { recursive: true, force: true });
+    await mkdir(this.tempDir, { recursive: true });
+    await mkdir(this.arraysDir, { recursive: true });
+    const state = await readJson<{ nextIndex?: number }>(join(this.dataDir, 'state.json'));
+    let next = Number.isSafeInteger(state?.nextIndex) ? state!.nextIndex! : 0;
+    const files = await readdir(this.arraysDir);
+    for (const file of files) {
+      const match = INDEX_FILE.exec(file);
+      if (!match) continue;
+      const index = Number(match[1]);
+      next = Math.max(next, index + 1);
+      try {
+        this.records.set(index, await this.readRecord(index));
+      } catch (err) {
+        this.options.logger.warn(`skipping stored array ${index}: ${(err as Error).message}`);
+      }
+    }
+    // An .npy without its .json was renamed in but never acknowledged: drop it.
+    for (const file of files) {
+      const match = /^(\d+)\.npy$/.exec(file);
+      if (match && !files.includes(`${match[1]}.json`)) await rm(join(this.arraysDir, file), { force: true });
+    }
+    this.nextIndex = next;
+  }
+
+  private async readRecord(index: number): Promise<ArrayRecord> {
+    const meta = await readJson<MetaFile>(this.metaPath(index));
+    if (!meta || meta.index !== index || typeof meta.name !== 'string') throw new Error('metadata is unreadable');
+    const path = this.npyPath(index);
+    const { size } = await stat(path);
+    const handle = await open(path, 'r');
+    let header: NpyHeader;
+    try {
+      const prefix = new Uint8Array(Math.min(size, this.maxHeaderBytes + 12));
+      await handle.read(prefix, 0, prefix.length, 0);
+      header = parseNpyHeader(prefix, this.maxHeaderBytes);
+    } finally {
+      await handle.close();
+    }
+    checkDataLength(header, size - header.dataOffset);
+    return { header, info: describe(index, meta.name, meta.created, header, size) };
+  }
+
+  list(): ArrayInfo[] {
+    return [...this.records.values()].map((r) => r.info).sort((a, b) => a.index - b.index);
+  }
+
+  get count(): number {
+    return this.records.size;
+  }
+
+  info(index: number): ArrayInfo | undefined {
+    return this.records.get(index)?.info;
+  }
+
+  /**
+   * Streams `chunks` into a temp file while checking the header as soon as it has arrived and the
+   * length at the end. On any error the temp file is removed and the source is still read to its end,
+   * so the caller's request is drained. Memory use is one chunk plus the header.
+   */
+  async stage(chunks: AsyncIterable<Uint8Array>, name: string): Promise<StagedUpload> {
+    const tempPath = join(this.tempDir, `${randomUUID()}.npy`);
+    const handle = await open(tempPath, 'wx');
+    let header: NpyHeader | undefined;
+    let prefix: Uint8Array = new Uint8Array(0);
+    let bytes = 0;
+    let failure: unknown;
+    try {
+      for await (const chunk of chunks) {
+        if (failure) continue;
+        try {
+          bytes += chunk.length;
+          if (!header) {
+            prefix = concat(prefix, chunk);
+            header = tryParseHeader(prefix, this.maxHeaderBytes);
+          }
+          await handle.write(chunk);
+        } catch (err) {
+          failure = err;
+        }
+      }
+      if (!failure) {
+        if (!header) header = parseNpyHeader(prefix, this.maxHeaderBytes); // throws the precise reason
+        checkDataLength(header, bytes - header.dataOffset);
+        await handle.sync();
+      }
+    } catch (err) {
+      failure ??= err;
+    } finally {
+      await handle.close();
+    }
+    if (failure) {
+      await rm(tempPath, { force: true });
+      throw failure;
+    }
+    return { tempPath, name, header: header!, bytes };
+  }
+
+  /** Makes a staged upload visible under the next index; after this resolves it survives a crash. */
+  async commit(staged: StagedUpload): Promise<ArrayInfo> {
+    const index = this.nextIndex++;
+    const created = new Date().toISOString();
+    await writeDurably(join(this.dataDir, 'state.json'), JSON.stringify({ nextIndex: this.nextIndex }), this.tempDir);
+    const meta: MetaFile = { index, name: staged.name, created };
+    const metaTemp = join(this.tempDir, `${randomUUID()}.json`);
+    await writeFile(metaTemp, JSON.stringify(meta), { flush: true });
+    await rename(staged.tempPath, this.npyPath(index));
+    await rename(metaTemp, this.metaPath(index));
+    await syncDir(this.arraysDir);
+    const info = describe(index, staged.name, created, staged.header, staged.bytes);
+    this.records.set(index, { info, header: staged.header });
+    return info;
+  }
+
+  async discard(staged: StagedUpload): Promise<void> {
+    await rm(staged.tempPath, { force: true });
+  }
+
+  /** The stored file's exact bytes, as a stream. */
+  openNpy(index: number): ReadStream | undefined {
+    return this.records.has(index) ? createReadStream(this.npyPath(index)) : undefined;
+  }
+
+  async read(index: number): Promise<NpyArray | undefined> {
+    if (!this.records.has(index)) return undefined;
+    const bytes = await readFile(this.npyPath(index));
+    return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), this.maxHeaderBytes);
+  }
+
+  async delete(index: number): Promise<boolean> {
+    if (!this.records.delete(index)) return false;
+    // Metadata first: without it the array is no longer listed even if the .npy removal is interrupted.
+    await rm(this.metaPath(index), { force: true });
+    await rm(this.npyPath(index), { force: true });
+    return true;
+  }
+
+  private npyPath(index: number): string {
+    return join(this.arraysDir, `${index}.npy`);
+  }
+
+  private metaPath(index: number): string {
+    return join(this.arraysDir, `${index}.json`);
+  }
+}
+
+function describe(index: number, name: string, created: string, header: NpyHeader, bytes: number): ArrayInfo {
+  return { index, name, shape: [...header.shape], dtype: header.dtype.name, bytes, created };
+}
+
+function tryParseHeader(prefix: Uint8Array, maxHeaderBytes: number): NpyHeader | undefined {
+  try {
+    return parseNpyHeader(prefix, maxHeaderBytes);
+  } catch (err) {
+    if (err instanceof NpyError && err.code === 'incomplete') return undefined;
+    throw err;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeDurably(path: string, text: string, tempDir: string): Promise<void> {
+  const temp = join(tempDir, `${randomUUID()}.tmp`);
+  await writeFile(temp, text, { flush: true });
+  await rename(temp, path);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,53 @@
+import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
+import { EncodedPacket, type StreamPacket } from './packet.js';
+import type { Subscriber } from './subscriber.js';
+
+const RATE_WINDOW = 64;
+
+/** A named stream: packets from its producer fanned out to every subscriber, encoded once each. */
+export class Channel {
+  readonly subscribers = new Set<Subscriber>();
+  publishers = 0;
+  private seq = 0;
+  private last?: StreamPacket;
+  private readonly arrivals: number[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly now: () => number = performance.now.bind(performance),
+  ) {}
+
+  publish(packet: StreamPacket): void {
+    this.last = packet;
+    this.arrivals.push(this.now());
+    if (this.arrivals.length > RATE_WINDOW) this.arrivals.shift();
+    const encoded = new EncodedPacket(packet, this.name, this.seq++);
+    for (const subscriber of this.subscribers) subscriber.deliver(encoded);
+  }
+
+  broadcast(message: ServerMessage): void {
+    for (const subscriber of this.subscribers) subscriber.send(message);
+  }
+
+  /** Packets per second over the last few packets; 0 once the producer has been quiet for 2 s. */
+  rate(): number {
+    const n = this.arrivals.length;
+    if (n < 2 || this.now() - this.arrivals[n - 1]! > 2000) return 0;
+    return ((n - 1) * 1000) / (this.arrivals[n - 1]! - this.arrivals[0]!);
+  }
+
+  describe(streaming: boolean): ChannelInfo {
+    const y = this.last?.y.header;
+    return {
+      name: this.name,
+      dtype: y?.dtype.name ?? null,
+      shape: y ? [...y.shape] : null,
+      rate: Math.round(this.rate() * 100) / 100,
+      subscribers: this.subscribers.size,
+      publishers: this.publishers,
+      streaming,
+      last_timestamp: this.last?.timestamp ?? null,
+      packets: this.seq,
+    };
+  }
+}

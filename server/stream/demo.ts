@@ -1,0 +1,68 @@
+import { dtypeFromName } from '../../common/npy/dtype.js';
+import type { Channel } from './channel.js';
+import type { StreamPacket } from './packet.js';
+
+export interface DemoOptions {
+  /** Packets per second. */
+  readonly rate: number;
+  readonly pointsPerPacket: number;
+}
+
+const FLOAT64 = dtypeFromName('float64');
+
+/**
+ * The seed's simulated sensor: each packet is x = linspace(t, t + 2π, n), y = sin(x) + N(0, 0.1²),
+ * with t advancing by 0.1 per packet. Runs only while started.
+ */
+export class DemoSource {
+  private timer?: ReturnType<typeof setInterval>;
+  private t = 0;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly options: DemoOptions,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get streaming(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Starts (if stopped) and tells every demo subscriber the state, as the seed does on each start. */
+  start(): void {
+    this.timer ??= setInterval(() => this.channel.publish(this.next()), 1000 / this.options.rate);
+    this.channel.broadcast({ type: 'status', streaming: true });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.channel.broadcast({ type: 'status', streaming: false });
+  }
+
+  /** The next packet; public so tests can check its content without timers. */
+  next(): StreamPacket {
+    const n = this.options.pointsPerPacket;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = this.t + (n === 1 ? 0 : (2 * Math.PI * i) / (n - 1));
+      y[i] = Math.sin(x[i]!) + 0.1 * this.gaussian();
+    }
+    const packet: StreamPacket = {
+      timestamp: this.t,
+      x,
+      y: {
+        header: { version: 1, dtype: FLOAT64, fortranOrder: false, shape: [n], dataOffset: 0, count: n, dataBytes: n * 8 },
+        data: new Uint8Array(y.buffer),
+      },
+    };
+    this.t = Math.round((this.t + 0.1) * 1e9) / 1e9;
+    return packet;
+  }
+
+  private gaussian(): number {
+    // Box–Muller; 1 - random() keeps the logarithm's argument in (0, 1].
+    return Math.sqrt(-2 * Math.log(1 - this.random())) * Math.cos(2 * Math.PI * this.random());
+  }
+}
