@@ -6,6 +6,7 @@ import express from 'express';
 import { WebSocketServer } from 'ws';
 import { DEMO_CHANNEL } from '../common/protocol.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
+import { corsPolicy } from './http/cors.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { streamRoutes } from './http/streamRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
@@ -27,6 +28,7 @@ export interface RunningServer {
 export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(corsPolicy(options.allowedOrigins));
   app.use(streamRoutes(hub, store, VERSION));
   app.use(arrayRoutes(store, options));
   if (options.rendererDir && existsSync(options.rendererDir)) app.use(express.static(options.rendererDir));

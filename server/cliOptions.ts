@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { APP_ORIGIN } from '../common/desktop.js';
 import type { ServerOptions } from './options.js';
 
 export const SERVER_USAGE = `Options:
@@ -6,7 +7,8 @@ export const SERVER_USAGE = `Options:
   --port PORT            port to listen on (default 8000; 0 picks a free one)
   --data-dir DIR         where arrays are stored (default: the OS's app-data folder)
   --max-upload SIZE      largest upload, e.g. 2GiB, 500MB, 1048576 (default 2GiB)
-  --rate N               demo stream packets per second (default 20)`;
+  --rate N               demo stream packets per second (default 20)
+  --allow-origin ORIGIN  let browser pages from ORIGIN use this server (repeatable)`;
 
 export const SERVER_ARG_SPEC = {
   host: { type: 'string' },
@@ -14,6 +16,7 @@ export const SERVER_ARG_SPEC = {
   'data-dir': { type: 'string' },
   'max-upload': { type: 'string' },
   rate: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
 } as const;
 
 export class UsageError extends Error {}
@@ -33,6 +36,16 @@ export function parsePort(text: string): number {
   return port;
 }
 
+function parseOrigin(text: string): string {
+  try {
+    const origin = new URL(text).origin;
+    if (origin !== 'null') return origin;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`invalid origin ${JSON.stringify(text)}: use e.g. http://lab-pc:8000`);
+}
+
 function parseRate(text: string): number {
   const rate = Number(text);
   if (!(rate > 0 && rate <= 10_000)) throw new UsageError(`invalid rate ${JSON.stringify(text)}: use 0 < N <= 10000`);
@@ -46,6 +59,7 @@ export function serverOptionsFromFlags(values: {
   'data-dir'?: string;
   'max-upload'?: string;
   rate?: string;
+  'allow-origin'?: string[];
 }): Partial<ServerOptions> {
   return {
     host: values.host,
@@ -53,6 +67,7 @@ export function serverOptionsFromFlags(values: {
     dataDir: values['data-dir'],
     maxUploadBytes: values['max-upload'] === undefined ? undefined : parseSize(values['max-upload']),
     streamRate: values.rate === undefined ? undefined : parseRate(values.rate),
+    allowedOrigins: values['allow-origin'] === undefined ? undefined : [APP_ORIGIN, ...values['allow-origin'].map(parseOrigin)],
   };
 }
 

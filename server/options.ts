@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
 
 export interface ServerOptions {
@@ -18,6 +19,8 @@ export interface ServerOptions {
   readonly maxMessageBytes: number;
   /** Bytes queued for a subscriber beyond which its packets are dropped. */
   readonly maxBufferedBytes: number;
+  /** Origins besides the server's own that browsers may call it from (CORS). */
+  readonly allowedOrigins: readonly string[];
   /** The built renderer, served at `/` when present. */
   readonly rendererDir?: string;
   readonly logger: Logger;
@@ -47,6 +50,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxChannels: 256,
     maxMessageBytes: 16 * MiB,
     maxBufferedBytes: 8 * MiB,
+    allowedOrigins: [APP_ORIGIN],
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };

@@ -1,0 +1,145 @@
+import { type NpyArray, decodeNpy } from '../common/npy/codec.js';
+import type { DTypeName } from '../common/npy/dtype.js';
+import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
+import {
+  DEMO_CHANNEL,
+  NPY_MEDIA_TYPE,
+  type ArrayDataResponse,
+  type ArrayInfo,
+  type ArrayListResponse,
+  type ControlResponse,
+  type DeleteResponse,
+  type HealthResponse,
+  type StreamListResponse,
+  type UploadResponse,
+} from '../common/protocol.js';
+import { errorFromResponse } from './errors.js';
+import { StreamSubscription, type StreamOptions, type WebSocketFactory } from './stream.js';
+import { type ProgressListener, type UploadSource, readWithProgress, send, uploadMultipart } from './transfer.js';
+
+export interface ClientOptions {
+  /** Server base URL, e.g. `http://127.0.0.1:8000`. */
+  baseUrl: string;
+  /** Access token, sent as `Authorization: Bearer` (and as `token` on WebSocket URLs, which cannot carry headers in browsers). */
+  token?: string;
+  fetch?: typeof fetch;
+  /** How to open a WebSocket; defaults to the global WebSocket (browsers, Node ≥ 22). */
+  webSocket?: WebSocketFactory;
+}
+
+/** A downloaded array: exact values in C order (complex interleaved), its header, and the `.npy` bytes. */
+export interface DownloadedArray extends NpyArray {
+  readonly values: NumericArray;
+  readonly npy: Uint8Array;
+}
+
+export interface TypedUpload {
+  values: NumericArray;
+  shape?: number[];
+  /** Interpret `values` as another dtype of the same width: `bool`, `complex64`, `complex128`. */
+  dtype?: DTypeName;
+  name?: string;
+}
+
+/** The NPY Studio HTTP and WebSocket API, for Node and browsers alike. */
+export class NpyClient {
+  readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  health(): Promise<HealthResponse> {
+    return this.json('GET', '/health');
+  }
+
+  async listArrays(): Promise<ArrayInfo[]> {
+    return (await this.json<ArrayListResponse>('GET', '/arrays')).arrays;
+  }
+
+  /** Uploads `.npy` bytes or a file (browser File, or Blob from Node's `fs.openAsBlob`). */
+  uploadFile(source: UploadSource, onProgress?: ProgressListener): Promise<UploadResponse> {
+    return uploadMultipart(this.url('/upload'), source, this.headers(), this.fetchImpl, onProgress) as Promise<UploadResponse>;
+  }
+
+  /** Uploads typed-array values as a C-order little-endian `.npy`. */
+  uploadArray(array: TypedUpload, onProgress?: ProgressListener): Promise<UploadResponse> {
+    const npy = typedArrayToNpy(array.values, array.shape, array.dtype);
+    return this.uploadFile({ body: npy, name: array.name ?? 'array.npy' }, onProgress);
+  }
+
+  /** The stored file's exact bytes. */
+  async downloadNpy(index: number, onProgress?: ProgressListener): Promise<Uint8Array> {
+    const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
+      headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
+    });
+    if (!response.ok) throw await errorFromResponse(response);
+    return readWithProgress(response, onProgress);
+  }
+
+  /** An array with exact values, fetched as `.npy` (no JSON, no precision loss). */
+  async getArray(index: number, onProgress?: ProgressListener): Promise<DownloadedArray> {
+    const npy = await this.downloadNpy(index, onProgress);
+    const array = decodeNpy(npy);
+    return { ...array, values: toTypedArray(array), npy };
+  }
+
+  /** The seed's JSON form of an array (`data` as nested lists). */
+  getArrayJson(index: number): Promise<ArrayDataResponse> {
+    return this.json('GET', `/array/${index}`);
+  }
+
+  deleteArray(index: number): Promise<DeleteResponse> {
+    return this.json('DELETE', `/array/${index}`);
+  }
+
+  startDemo(): Promise<ControlResponse> {
+    return this.json('POST', '/control/start');
+  }
+
+  stopDemo(): Promise<ControlResponse> {
+    return this.json('POST', '/control/stop');
+  }
+
+  async listStreams(): Promise<StreamListResponse['streams']> {
+    return (await this.json<StreamListResponse>('GET', '/streams')).streams;
+  }
+
+  /** Subscribes to a channel (the demo by default), reconnecting until closed. */
+  stream(options: StreamOptions = {}): StreamSubscription {
+    const channel = options.channel ?? DEMO_CHANNEL;
+    const query = new URLSearchParams();
+    if (channel !== DEMO_CHANNEL) query.set('channel', channel);
+    return new StreamSubscription(this.wsUrl('/ws/stream', query), this.webSocketFactory(), options);
+  }
+
+  /** `ws://…` for a path, carrying the token as a query parameter when there is one. */
+  wsUrl(path: string, query = new URLSearchParams()): string {
+    if (this.options.token) query.set('token', this.options.token);
+    const search = query.size ? `?${query}` : '';
+    return `${this.baseUrl.replace(/^http/, 'ws')}${path}${search}`;
+  }
+
+  protected webSocketFactory(): WebSocketFactory {
+    if (this.options.webSocket) return this.options.webSocket;
+    const Native = (globalThis as { WebSocket?: new (url: string) => unknown }).WebSocket;
+    if (!Native) throw new Error('no WebSocket implementation: pass `webSocket` (e.g. the ws package) in ClientOptions');
+    return (url) => new Native(url) as ReturnType<WebSocketFactory>;
+  }
+
+  private url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  private headers(): Record<string, string> {
+    return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+  }
+
+  private async json<T>(method: string, path: string): Promise<T> {
+    const response = await send(this.fetchImpl, this.url(path), { method, headers: { ...this.headers(), accept: 'application/json' } });
+    if (!response.ok) throw await errorFromResponse(response);
+    return (await response.json()) as T;
+  }
+}
