@@ -48,7 +48,12 @@ export function parseNpyHeader(bytes: Uint8Array, maxHeaderSize = MAX_HEADER_SIZ
   if (bytes.length < dataOffset) throw new NpyError('file ends inside the .npy header', 'incomplete');
   const raw = bytes.subarray(textStart, dataOffset);
   // Versions 1 and 2 store latin-1 text, version 3 UTF-8.
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(raw);
+  let text: string;
+  try {
+    text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(raw);
+  } catch {
+    throw new NpyError('header text is not valid UTF-8');
+  }
   return { version: major as 1 | 2 | 3, dataOffset, ...interpretHeaderDict(text) };
 }
 
