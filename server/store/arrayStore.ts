@@ -42,6 +42,7 @@ const INDEX_FILE = /^(\d+)\.json$/;
 export class ArrayStore {
   private readonly records = new Map<number, ArrayRecord>();
   private nextIndex = 0;
+  private commitQueue: Promise<void> = Promise.resolve();
   private readonly arraysDir: string;
   private readonly tempDir: string;
   private readonly maxHeaderBytes: number;
@@ -162,16 +163,32 @@ export class ArrayStore {
   }
 
   /** Makes a staged upload visible under the next index; after this resolves it survives a crash. */
-  async commit(staged: StagedUpload): Promise<ArrayInfo> {
+  commit(staged: StagedUpload): Promise<ArrayInfo> {
+    // One commit at a time, so state.json's nextIndex only ever grows.
+    const result = this.commitQueue.then(() => this.commitNow(staged));
+    this.commitQueue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async commitNow(staged: StagedUpload): Promise<ArrayInfo> {
     const index = this.nextIndex++;
     const created = new Date().toISOString();
-    await writeDurably(join(this.dataDir, 'state.json'), JSON.stringify({ nextIndex: this.nextIndex }), this.tempDir);
-    const meta: MetaFile = { index, name: staged.name, created };
     const metaTemp = join(this.tempDir, `${randomUUID()}.json`);
-    await writeFile(metaTemp, JSON.stringify(meta), { flush: true });
-    await rename(staged.tempPath, this.npyPath(index));
-    await rename(metaTemp, this.metaPath(index));
-    await syncDir(this.arraysDir);
+    try {
+      await writeDurably(join(this.dataDir, 'state.json'), JSON.stringify({ nextIndex: this.nextIndex }), this.tempDir);
+      const meta: MetaFile = { index, name: staged.name, created };
+      await writeFile(metaTemp, JSON.stringify(meta), { flush: true });
+      await rename(staged.tempPath, this.npyPath(index));
+      await rename(metaTemp, this.metaPath(index));
+      await syncDir(this.arraysDir);
+    } catch (err) {
+      // e.g. a full disk: leave no trace, so the store stays as it was.
+      await Promise.all([staged.tempPath, metaTemp, this.npyPath(index), this.metaPath(index)].map((p) => rm(p, { force: true })));
+      throw err;
+    }
     const info = describe(index, staged.name, created, staged.header, staged.bytes);
     this.records.set(index, { info, header: staged.header });
     return info;
@@ -239,8 +256,13 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 async function writeDurably(path: string, text: string, tempDir: string): Promise<void> {
   const temp = join(tempDir, `${randomUUID()}.tmp`);
-  await writeFile(temp, text, { flush: true });
-  await rename(temp, path);
+  try {
+    await writeFile(temp, text, { flush: true });
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {
