@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../common/protocol.js';
 
-/** A request the server refused, with its status and `detail`. */
+/** A request the server refused, with its `detail` and its HTTP status (for a refused WebSocket, its close code). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -17,9 +17,16 @@ export class ConnectionError extends Error {
     readonly url: string,
     cause: unknown,
   ) {
-    super(`cannot reach ${url}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`cannot reach ${url}: ${rootReason(cause)}`, { cause });
     this.name = 'ConnectionError';
   }
+}
+
+/** fetch reports every network failure as "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is in its causes. */
+function rootReason(err: unknown): string {
+  let reason = err as { message?: string; code?: string; cause?: unknown } | undefined;
+  while (reason?.cause instanceof Error) reason = reason.cause;
+  return reason?.message || reason?.code || String(err);
 }
 
 export async function errorFromResponse(response: Response): Promise<ApiError> {

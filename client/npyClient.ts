@@ -10,12 +10,15 @@ import {
   type ControlResponse,
   type DeleteResponse,
   type HealthResponse,
+  type PublishResponse,
   type StreamListResponse,
   type UploadResponse,
 } from '../common/protocol.js';
 import { errorFromResponse } from './errors.js';
-import { StreamSubscription, type StreamOptions, type WebSocketFactory } from './stream.js';
-import { type ProgressListener, type UploadSource, readWithProgress, send, uploadMultipart } from './transfer.js';
+import { type PublishOptions, Publisher } from './publish.js';
+import type { WebSocketFactory } from './socket.js';
+import { StreamSubscription, type StreamOptions } from './stream.js';
+import { type ProgressListener, type UploadSource, bodyWithProgress, readWithProgress, send, uploadMultipart } from './transfer.js';
 
 export interface ClientOptions {
   /** Server base URL, e.g. `http://127.0.0.1:8000`. */
@@ -72,11 +75,12 @@ export class NpyClient {
 
   /** The stored file's exact bytes. */
   async downloadNpy(index: number, onProgress?: ProgressListener): Promise<Uint8Array> {
-    const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
-      headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
-    });
-    if (!response.ok) throw await errorFromResponse(response);
-    return readWithProgress(response, onProgress);
+    return readWithProgress(await this.requestNpy(index), onProgress);
+  }
+
+  /** The stored file's exact bytes as a stream, to save a large array without holding it in memory. */
+  async openNpy(index: number, onProgress?: ProgressListener): Promise<ReadableStream<Uint8Array>> {
+    return bodyWithProgress(await this.requestNpy(index), onProgress);
   }
 
   /** An array with exact values, fetched as `.npy` (no JSON, no precision loss). */
@@ -107,6 +111,22 @@ export class NpyClient {
     return (await this.json<StreamListResponse>('GET', '/streams')).streams;
   }
 
+  /** Publishes over WebSocket to `channel`; await `ready()` on the result before sending. */
+  publish(channel: string, options?: PublishOptions): Publisher {
+    return new Publisher(this.wsUrl('/ws/publish', new URLSearchParams({ channel })), this.webSocketFactory(), channel, options);
+  }
+
+  /** Publishes one packet over HTTP (`POST /stream/{channel}`), for low-rate producers. */
+  async postPacket(channel: string, values: NumericArray, shape?: number[]): Promise<PublishResponse> {
+    const response = await send(this.fetchImpl, this.url(`/stream/${encodeURIComponent(channel)}`), {
+      method: 'POST',
+      headers: { ...this.headers(), accept: 'application/json', 'content-type': NPY_MEDIA_TYPE },
+      body: typedArrayToNpy(values, shape) as Uint8Array<ArrayBuffer>,
+    });
+    if (!response.ok) throw await errorFromResponse(response);
+    return (await response.json()) as PublishResponse;
+  }
+
   /** Subscribes to a channel (the demo by default), reconnecting until closed. */
   stream(options: StreamOptions = {}): StreamSubscription {
     const channel = options.channel ?? DEMO_CHANNEL;
@@ -127,6 +147,14 @@ export class NpyClient {
     const Native = (globalThis as { WebSocket?: new (url: string) => unknown }).WebSocket;
     if (!Native) throw new Error('no WebSocket implementation: pass `webSocket` (e.g. the ws package) in ClientOptions');
     return (url) => new Native(url) as ReturnType<WebSocketFactory>;
+  }
+
+  private async requestNpy(index: number): Promise<Response> {
+    const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
+      headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
+    });
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
   }
 
   private url(path: string): string {

@@ -95,28 +95,19 @@ function uploadWithXhr(
   });
 }
 
-/** Reads a response body to the end, reporting progress against Content-Length. */
-export async function readWithProgress(response: Response, onProgress?: ProgressListener): Promise<Uint8Array> {
-  if (!onProgress || !response.body) return new Uint8Array(await response.arrayBuffer());
+/** A response body that reports progress against Content-Length as it is read. */
+export function bodyWithProgress(response: Response, onProgress?: ProgressListener): ReadableStream<Uint8Array> {
+  const body = response.body ?? new Blob([]).stream();
+  if (!onProgress) return body;
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : undefined;
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress({ loaded, total });
-  }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return countBytes(body, (loaded) => onProgress({ loaded, total }));
+}
+
+/** Reads a response body to the end, reporting progress against Content-Length. */
+export async function readWithProgress(response: Response, onProgress?: ProgressListener): Promise<Uint8Array> {
+  if (!onProgress) return new Uint8Array(await response.arrayBuffer());
+  return new Uint8Array(await new Response(bodyWithProgress(response, onProgress)).arrayBuffer());
 }
 
 export async function send(fetchImpl: typeof fetch, url: string, init: RequestInit): Promise<Response> {

@@ -131,3 +131,29 @@ export interface ChannelInfo {
 export interface StreamListResponse {
   streams: ChannelInfo[];
 }
+
+// ---- Producers: WebSocket /ws/publish?channel=NAME and POST /stream/{channel} ----
+
+/**
+ * A producer's JSON text message on `/ws/publish`. `y` is one series of n values or k lists of n;
+ * `x` defaults to the channel's running sample index and `timestamp` to the server's time (Unix seconds).
+ * Values travel as float64; NaN and ±Inf may be sent as "NaN", "Infinity", "-Infinity" or as Python's bare tokens.
+ * Binary messages are instead exactly the `.npy` bytes of y, shape (n,) or (k, n), in any real dtype.
+ * `{"action": "ping"}` is answered with `{"type": "pong"}` after every earlier message has been handled.
+ */
+export interface PublishMessage {
+  timestamp?: number | null;
+  x?: number[] | null;
+  y: number[] | number[][];
+}
+
+/** `POST /stream/{channel}` with a `.npy` body. */
+export interface PublishResponse {
+  status: 'published';
+  channel: string;
+  seq: number;
+}
+
+/** Largest packet a producer may send: at most MAX_SERIES series and MAX_PACKET_VALUES values in all. */
+export const MAX_SERIES = 64;
+export const MAX_PACKET_VALUES = 1 << 20;

@@ -3,15 +3,17 @@ import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { DEMO_CHANNEL } from '../common/protocol.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { publishRoutes } from './http/publishRoutes.js';
 import { streamRoutes } from './http/streamRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
-import { CHANNEL_NAME, ChannelLimitError, StreamHub } from './stream/hub.js';
+import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, StreamHub } from './stream/hub.js';
+import { servePublisher } from './stream/publishSocket.js';
 import { serveSubscriber } from './stream/streamSocket.js';
 import { VERSION } from './version.js';
 
@@ -30,6 +32,7 @@ export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOpti
   app.disable('x-powered-by');
   app.use(corsPolicy(options.allowedOrigins));
   app.use(streamRoutes(hub, store, VERSION));
+  app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
   if (options.rendererDir && existsSync(options.rendererDir)) app.use(express.static(options.rendererDir));
   app.use(notFound());
@@ -46,7 +49,13 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   server.on('upgrade', (req, socket, head) => routeUpgrade(req, socket, head, sockets, hub, options));
 
-  await listen(server, options.port, options.host);
+  try {
+    await listen(server, options.port, options.host);
+  } catch (err) {
+    hub.close();
+    await store.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   return {
@@ -60,22 +69,38 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
     },
   };
 }
 
 function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sockets: WebSocketServer, hub: StreamHub, options: ServerOptions): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/ws/publish') {
+    // Accepted even when refused, so the producer can read why in an error message.
+    return sockets.handleUpgrade(req, socket, head, (ws) => {
+      watchErrors(ws, options);
+      servePublisher(ws, hub, url.searchParams.get('channel'));
+    });
+  }
   const channel = url.searchParams.get('channel') ?? DEMO_CHANNEL;
   if (url.pathname !== '/ws/stream') return rejectUpgrade(socket, 404, 'Not Found');
-  if (!CHANNEL_NAME.test(channel)) return rejectUpgrade(socket, 400, 'channel names are 1-64 characters of A-Z a-z 0-9 _ . -');
+  if (!CHANNEL_NAME.test(channel)) return rejectUpgrade(socket, 400, CHANNEL_NAME_RULE);
   try {
     hub.channel(channel);
   } catch (err) {
     if (err instanceof ChannelLimitError) return rejectUpgrade(socket, 429, err.message);
     throw err;
   }
-  sockets.handleUpgrade(req, socket, head, (ws) => serveSubscriber(ws, hub, channel, options.maxBufferedBytes));
+  sockets.handleUpgrade(req, socket, head, (ws) => {
+    watchErrors(ws, options);
+    serveSubscriber(ws, hub, channel, options.maxBufferedBytes);
+  });
+}
+
+/** A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server. */
+function watchErrors(ws: WebSocket, options: ServerOptions): void {
+  ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`));
 }
 
 /** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */

@@ -2,9 +2,11 @@ import { NpyError } from './errors.js';
 
 /**
  * The subset of Python literal syntax that `.npy` headers use (dicts, tuples, lists, strings,
- * integers, True/False/None). A hand-written parser because a header must never be evaluated.
+ * numbers, True/False/None). A hand-written parser because a header must never be evaluated.
+ * Integers are bigint; floats are read too (as number), so a header like `'shape': (3.0,)` is
+ * refused for its shape rather than as a malformed literal.
  */
-export type PyValue = string | bigint | boolean | null | PyValue[] | PyTuple | PyDict;
+export type PyValue = string | bigint | number | boolean | null | PyValue[] | PyTuple | PyDict;
 export class PyTuple {
   constructor(readonly items: PyValue[]) {}
 }
@@ -46,7 +48,7 @@ class Parser {
     if (ch === '(') return this.sequence(')', depth);
     if (ch === '[') return this.sequence(']', depth);
     if (ch === "'" || ch === '"') return this.string();
-    if (ch !== undefined && /[-+0-9]/.test(ch)) return this.integer();
+    if (ch !== undefined && /[-+0-9]/.test(ch)) return this.number();
     for (const [word, value] of [['True', true], ['False', false], ['None', null]] as const) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
@@ -126,14 +128,13 @@ class Parser {
     }
   }
 
-  private integer(): bigint {
-    const match = /^[-+]?\d+[lL]?/.exec(this.text.slice(this.pos, this.pos + 64));
-    if (!match) return this.fail('expected an integer');
+  private number(): bigint | number {
+    const match = /^[-+]?\d+(\.\d*)?([eE][-+]?\d+)?([lL])?/.exec(this.text.slice(this.pos, this.pos + 64));
+    if (!match || (match[3] && (match[1] || match[2]))) return this.fail('expected a number');
     this.pos += match[0].length;
-    if (/^\d/.test(this.text[this.pos] ?? '') || this.text[this.pos] === '.' || /[eEjJ]/.test(this.text[this.pos] ?? '')) {
-      this.fail('only integers are allowed');
-    }
+    if (/^[\w.]/.test(this.text[this.pos] ?? '')) this.fail('malformed number');
     // Python 2 wrote `3L`; numpy still reads such headers.
-    return BigInt(match[0].replace(/[lL]$/, ''));
+    const text = match[0].replace(/[lL]$/, '');
+    return match[1] || match[2] ? Number(text) : BigInt(text);
   }
 }

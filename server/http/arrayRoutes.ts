@@ -24,6 +24,8 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
   const router = Router();
   const upload = multer({
     storage: new StagingStorage(store),
+    // File names arrive as raw UTF-8 (browsers, undici, requests, httpx); multer's default reads them as latin-1.
+    defParamCharset: 'utf8',
     limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
   }).single('file');
 
@@ -72,9 +74,10 @@ function requireArray(store: ArrayStore, rawIndex: string): ArrayInfo {
 async function sendNpy(store: ArrayStore, info: ArrayInfo, res: Response): Promise<void> {
   const source = store.openNpy(info.index);
   if (!source) throw new HttpError(404, 'Array not found');
+  // attachment() sets Content-Type from the extension (octet-stream for .npy), so it goes first.
+  res.attachment(info.name.toLowerCase().endsWith('.npy') ? info.name : `${info.name}.npy`);
   res.type(NPY_MEDIA_TYPE);
   res.setHeader('Content-Length', info.bytes);
-  res.attachment(info.name.toLowerCase().endsWith('.npy') ? info.name : `${info.name}.npy`);
   await pipeline(source, res);
 }
 

@@ -7,6 +7,8 @@ import { type NpyArray, checkDataLength, decodeNpy } from '../../common/npy/code
 import { NpyError } from '../../common/npy/errors.js';
 import { MAX_HEADER_SIZE, type NpyHeader, parseNpyHeader } from '../../common/npy/header.js';
 import type { Logger } from '../logger.js';
+import { BatchedWriter } from './batchedWriter.js';
+import { DataDirLock } from './dataDirLock.js';
 
 /**
  * Arrays persisted as `arrays/<index>.npy` (the uploaded bytes, unchanged) beside
@@ -50,6 +52,7 @@ export class ArrayStore {
   private constructor(
     readonly dataDir: string,
     private readonly options: StoreOptions,
+    private readonly lock: DataDirLock,
   ) {
     this.arraysDir = join(dataDir, 'arrays');
     this.tempDir = join(dataDir, 'tmp');
@@ -58,9 +61,22 @@ export class ArrayStore {
 
   /** Opens (creating if needed) the store in `dataDir`, lists what survived, and clears leftovers of interrupted writes. */
   static async open(dataDir: string, options: StoreOptions): Promise<ArrayStore> {
-    const store = new ArrayStore(dataDir, options);
-    await store.loadExisting();
+    await mkdir(dataDir, { recursive: true });
+    const lock = await DataDirLock.acquire(dataDir);
+    const store = new ArrayStore(dataDir, options, lock);
+    try {
+      await store.loadExisting();
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
     return store;
+  }
+
+  /** Releases the data directory for another server. */
+  async close(): Promise<void> {
+    await this.commitQueue;
+    await this.lock.release();
   }
 
   private async loadExisting(): Promise<void> {
@@ -127,6 +143,7 @@ export class ArrayStore {
   async stage(chunks: AsyncIterable<Uint8Array>, name: string): Promise<StagedUpload> {
     const tempPath = join(this.tempDir, `${randomUUID()}.npy`);
     const handle = await open(tempPath, 'wx');
+    const writer = new BatchedWriter(handle);
     let header: NpyHeader | undefined;
     let prefix: Uint8Array = new Uint8Array(0);
     let bytes = 0;
@@ -140,12 +157,13 @@ export class ArrayStore {
             prefix = concat(prefix, chunk);
             header = tryParseHeader(prefix, this.maxHeaderBytes);
           }
-          await handle.write(chunk);
+          await writer.write(chunk);
         } catch (err) {
           failure = err;
         }
       }
       if (!failure) {
+        await writer.finish();
         if (!header) header = parseNpyHeader(prefix, this.maxHeaderBytes); // throws the precise reason
         checkDataLength(header, bytes - header.dataOffset);
         await handle.sync();

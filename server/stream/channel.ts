@@ -9,6 +9,7 @@ export class Channel {
   readonly subscribers = new Set<Subscriber>();
   publishers = 0;
   private seq = 0;
+  private nextSample = 0;
   private last?: StreamPacket;
   private readonly arrivals: number[] = [];
 
@@ -17,12 +18,22 @@ export class Channel {
     private readonly now: () => number = performance.now.bind(performance),
   ) {}
 
-  publish(packet: StreamPacket): void {
+  /** Sends the packet to every subscriber; returns its sequence number. */
+  publish(packet: StreamPacket): number {
     this.last = packet;
     this.arrivals.push(this.now());
     if (this.arrivals.length > RATE_WINDOW) this.arrivals.shift();
     const encoded = new EncodedPacket(packet, this.name, this.seq++);
     for (const subscriber of this.subscribers) subscriber.deliver(encoded);
+    return encoded.seq;
+  }
+
+  /** x for n samples from a producer that sent none: the channel's running sample index, continued across producers. */
+  sampleIndices(n: number): Float64Array {
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = this.nextSample + i;
+    this.nextSample += n;
+    return x;
   }
 
   broadcast(message: ServerMessage): void {

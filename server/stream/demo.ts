@@ -1,14 +1,11 @@
-import { dtypeFromName } from '../../common/npy/dtype.js';
 import type { Channel } from './channel.js';
-import type { StreamPacket } from './packet.js';
+import { type StreamPacket, float64Array } from './packet.js';
 
 export interface DemoOptions {
   /** Packets per second. */
   readonly rate: number;
   readonly pointsPerPacket: number;
 }
-
-const FLOAT64 = dtypeFromName('float64');
 
 /**
  * The seed's simulated sensor: each packet is x = linspace(t, t + 2π, n), y = sin(x) + N(0, 0.1²),
@@ -49,14 +46,7 @@ export class DemoSource {
       x[i] = this.t + (n === 1 ? 0 : (2 * Math.PI * i) / (n - 1));
       y[i] = Math.sin(x[i]!) + 0.1 * this.gaussian();
     }
-    const packet: StreamPacket = {
-      timestamp: this.t,
-      x,
-      y: {
-        header: { version: 1, dtype: FLOAT64, fortranOrder: false, shape: [n], dataOffset: 0, count: n, dataBytes: n * 8 },
-        data: new Uint8Array(y.buffer),
-      },
-    };
+    const packet: StreamPacket = { timestamp: this.t, x, y: float64Array(y, [n]) };
     this.t = Math.round((this.t + 0.1) * 1e9) / 1e9;
     return packet;
   }

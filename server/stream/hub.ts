@@ -8,6 +8,7 @@ export interface HubOptions extends DemoOptions {
 }
 
 export const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+export const CHANNEL_NAME_RULE = 'channel names are 1-64 characters of A-Z a-z 0-9 _ . -';
 
 export class ChannelLimitError extends Error {}
 

@@ -1,5 +1,6 @@
 import { encodeDataFrame } from '../../common/frames.js';
 import { type NpyArray, encodeNpy } from '../../common/npy/codec.js';
+import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
 
@@ -10,6 +11,16 @@ export interface StreamPacket {
   readonly y: NpyArray;
   /** The `.npy` bytes of y when they arrived as such, so they are forwarded without re-encoding. */
   readonly yNpy?: Uint8Array;
+}
+
+const FLOAT64 = dtypeFromName('float64');
+
+/** float64 values in C order as an array of `shape`, with no `.npy` bytes behind it. */
+export function float64Array(values: Float64Array, shape: readonly number[]): NpyArray {
+  return {
+    header: { version: 1, dtype: FLOAT64, fortranOrder: false, shape, dataOffset: 0, count: values.length, dataBytes: values.byteLength },
+    data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
 }
 
 /**

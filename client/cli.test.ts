@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { typedArrayToNpy } from '../common/npy/typed.js';
+import { type TestServer, startTestServer } from '../test/helpers/server.js';
+import { until } from '../test/helpers/wait.js';
+import { NpyClient, type StreamData } from './index.js';
+
+let server: TestServer;
+let client: NpyClient;
+const subscriptions: { close(): void }[] = [];
+
+beforeEach(async () => {
+  server = await startTestServer({ streamRate: 50 });
+  client = new NpyClient({ baseUrl: server.url, webSocket: (url) => new WebSocket(url) });
+});
+afterEach(async () => {
+  subscriptions.splice(0).forEach((s) => s.close());
+  await server.dispose();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a shell user would, against the test server unless `--server` is given. */
+function cli(...args: string[]): Promise<Run> {
+  const withServer = args.includes('--server') ? args : ['--server', server.url, ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...withServer], { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function subscribe(channel: string): Promise<StreamData[]> {
+  const received: StreamData[] = [];
+  let answered = false;
+  subscriptions.push(client.stream({ channel, autoStart: true, onData: (d) => received.push(d), onStatus: () => (answered = true) }));
+  await until(() => answered);
+  return received;
+}
+
+describe('exit status and messages', () => {
+  it('0 with help or a healthy server, 1 with the reason when the server is unreachable', async () => {
+    const help = await cli('--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: npy-studio-client');
+
+    const health = await cli('health');
+    expect(health.code).toBe(0);
+    expect(health.stdout).toBe(`healthy: NPY Studio ${(await client.health()).version} at ${server.url}, 0 arrays stored, demo stream stopped\n`);
+
+    const port = server.port;
+    await server.close();
+    const down = await cli('--server', `127.0.0.1:${port}`, 'health');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(`npy-studio-client: cannot reach http://127.0.0.1:${port}/health: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  });
+
+  it('2 for usage errors, with a hint to --help', async () => {
+    for (const [args, message] of [
+      [[], 'Usage: npy-studio-client'],
+      [['frob'], 'unknown command "frob"'],
+      [['get'], 'get needs an argument'],
+      [['get', 'x'], 'array index must be a whole number'],
+      [['list', '--out', 'a.npy'], '--out does not apply to list'],
+      [['list', 'extra'], 'too many arguments for list: extra'],
+      [['stream', '--duration', '0'], '--duration must be a positive number, not "0"'],
+      [['publish'], 'publish needs a FILE or --demo'],
+      [['health', '--bogus'], "Unknown option '--bogus'"],
+      [['--server', 'ftp://x', 'health'], 'must be an http:// or https:// URL'],
+    ] as const) {
+      const run = await cli(...args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr, args.join(' ')).toContain(message);
+    }
+    const missing = await cli('upload', '/no/such/file.npy');
+    expect(missing).toMatchObject({ code: 2, stderr: 'npy-studio-client: cannot read /no/such/file.npy: no such file\n' });
+  });
+
+  it("1 with the server's detail when it refuses", async () => {
+    expect(await cli('get', '3')).toMatchObject({ code: 1, stdout: '', stderr: 'npy-studio-client: Array not found (HTTP 404)\n' });
+    const path = join(server.dataDir, 'bad.npy');
+    await writeFile(path, 'not numpy');
+    const bad = await cli('upload', path);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^npy-studio-client: Invalid numpy file: .* \(HTTP 400\)\n$/);
+    const demo = await cli('publish', '--demo', '--channel', 'demo', '--duration', '0.1');
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain('the demo channel is fed by the server');
+  });
+});
+
+describe('arrays', () => {
+  it('upload-demo, upload FILE, list, get (summary and --out), delete', async () => {
+    const demo = await cli('upload-demo');
+    expect(demo).toMatchObject({ code: 0, stdout: 'uploaded demo.npy as array 0: shape (100, 50) float64, 39.2 KiB\n' });
+
+    const path = join(server.dataDir, 'ramp.npy');
+    const npy = typedArrayToNpy(Int32Array.from({ length: 12 }, (_, i) => i * 1000 - 3000), [3, 4]);
+    await writeFile(path, npy);
+    expect((await cli('upload', path)).stdout).toBe('uploaded ramp.npy as array 1: shape (3, 4) int32, 176 B\n');
+
+    const list = await cli('list');
+    expect(list.stdout.split('\n').map((line) => line.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ['INDEX', 'NAME', 'SHAPE', 'DTYPE', 'SIZE'],
+      ['0', 'demo.npy', '(100, 50)', 'float64', '39.2 KiB'],
+      ['1', 'ramp.npy', '(3, 4)', 'int32', '176 B'],
+      [''],
+    ]);
+
+    expect((await cli('get', '1')).stdout).toBe(
+      [
+        'array 1: ramp.npy',
+        'shape (3, 4)  dtype int32  12 elements  176 B',
+        'min -3000  max 8000  mean 2500',
+        '[[-3000, -2000, -1000, 0],',
+        ' [1000, 2000, 3000, 4000],',
+        ' [5000, 6000, 7000, 8000]]',
+        '',
+      ].join('\n'),
+    );
+
+    const out = join(server.dataDir, 'copy.npy');
+    expect(await cli('get', '1', '--out', out)).toMatchObject({ code: 0, stdout: `saved array 1 to ${out} (176 B)\n` });
+    expect((await readFile(out)).equals(npy)).toBe(true);
+
+    expect((await cli('delete', '0')).stdout).toBe('deleted array 0\n');
+    expect((await client.listArrays()).map((a) => a.index)).toEqual([1]);
+  });
+});
+
+describe('streams', () => {
+  it('stream --json prints seed-shaped packets from the demo, which it starts and stops again', async () => {
+    const run = await cli('stream', '--duration', '0.5', '--json');
+    expect(run.code).toBe(0);
+    const packets = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(packets.length).toBeGreaterThan(0);
+    for (const p of packets) expect(p).toMatchObject({ type: 'data', channel: 'demo', shape: [100], dtype: 'float64' });
+    expect((packets[0]!.x as number[]).length).toBe(100);
+    expect(packets.map((p) => (p.seq as number) - (packets[0]!.seq as number))).toEqual([...packets.keys()]);
+    expect(run.stderr).toContain('started the demo');
+    expect((await client.health()).streaming).toBe(false);
+  });
+
+  it('publish --demo sends exactly rate × duration packets of k series; streams lists the channel', async () => {
+    const received = await subscribe('gen');
+    const run = await cli('publish', '--demo', '--channel', 'gen', '--series', '3', '--rate', '200', '--packet', '50', '--duration', '0.5');
+    expect(run).toMatchObject({ code: 0, stdout: '' });
+    expect(run.stderr).toMatch(/published 100 packets to gen in/);
+    await until(() => received.length === 100);
+    expect(received.map((d) => d.seq)).toEqual([...Array(100).keys()]);
+    for (const d of received) expect(d).toMatchObject({ shape: [3, 50], dtype: 'float64' });
+    expect(received[99]!.x[49]).toBe(100 * 50 - 1);
+
+    const streams = await cli('streams');
+    expect(streams.stdout).toMatch(/^gen\s+no\s+0\s+1\s+[\d.]+\/s\s+100\s+float64\s+\(3, 50\)$/m);
+  });
+
+  it('publish FILE sends its samples once through in packets, in its own dtype', async () => {
+    const values = Int16Array.from({ length: 500 }, (_, i) => i - 250);
+    const path = join(server.dataDir, 'rec.npy');
+    await writeFile(path, typedArrayToNpy(values, [2, 250]));
+    const received = await subscribe('rec');
+    const run = await cli('publish', path, '--channel', 'rec', '--rate', '100', '--packet', '100');
+    expect(run.code).toBe(0);
+    await until(() => received.length === 3);
+    expect(received.map((d) => d.shape)).toEqual([[2, 100], [2, 100], [2, 50]]);
+    for (const d of received) expect(d.dtype).toBe('int16');
+    const row = (r: number) => received.flatMap((d) => [...d.y.subarray(r * d.shape[1]!, (r + 1) * d.shape[1]!)].map(Number));
+    expect([...row(0), ...row(1)]).toEqual([...values]);
+  });
+});

@@ -1,0 +1,111 @@
+/** Text the CLI prints: sizes, shapes, tables, array summaries and progress bars. */
+import type { DType } from '../common/npy/dtype.js';
+import type { NumericArray } from '../common/npy/typed.js';
+import type { Progress } from './transfer.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** numpy's way: `(3,)`, `(2, 3)`, `()`. */
+export function formatShape(shape: readonly number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** Left-aligned columns under a header row. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A number as a person reads it: integers whole, others to 6 significant digits. */
+export function formatNumber(value: number | bigint): string {
+  if (typeof value === 'bigint' || Number.isInteger(value)) return String(value);
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(6)));
+}
+
+function element(values: NumericArray, dtype: DType, i: number): string {
+  if (dtype.kind === 'b') return values[i] ? 'True' : 'False';
+  if (dtype.kind !== 'c') return formatNumber(values[i]!);
+  const [re, im] = [values[2 * i] as number, values[2 * i + 1] as number];
+  return `${formatNumber(re)}${im < 0 || Object.is(im, -0) ? '-' : '+'}${formatNumber(Math.abs(im))}j`;
+}
+
+const EDGE = 3;
+
+/** Indices of a row of n, with `undefined` where numpy would print `...`. */
+function edgeIndices(n: number): (number | undefined)[] {
+  if (n <= 2 * EDGE) return [...Array(n).keys()];
+  return [...Array(EDGE).keys(), undefined, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)];
+}
+
+/** A numpy-like preview: 1-D and 2-D arrays with their edges, others as their first values. */
+export function preview(values: NumericArray, shape: readonly number[], dtype: DType): string {
+  const count = shape.reduce((a, b) => a * b, 1);
+  const row = (offset: number, n: number) =>
+    `[${edgeIndices(n)
+      .map((i) => (i === undefined ? '...' : element(values, dtype, offset + i)))
+      .join(', ')}]`;
+  if (shape.length === 1) return row(0, count);
+  if (shape.length === 2) {
+    const [rows, cols] = shape as [number, number];
+    const lines = edgeIndices(rows).map((r) => (r === undefined ? ' ...' : ` ${row(r * cols, cols)}`));
+    return `[${lines.join(',\n').slice(1)}]`;
+  }
+  if (count === 0) return '[]';
+  const first = Math.min(count, 2 * EDGE);
+  const shown = Array.from({ length: first }, (_, i) => element(values, dtype, i)).join(', ');
+  return `first values in C order: [${shown}${count > first ? ', ...' : ''}]`;
+}
+
+/** min, max, mean (of the finite values) and how many are NaN; undefined for complex arrays. */
+export function summarize(values: NumericArray, dtype: DType): string | undefined {
+  if (dtype.kind === 'c') return undefined;
+  if (dtype.kind === 'b') {
+    const trues = (values as Uint8Array).reduce((n, v) => n + (v ? 1 : 0), 0);
+    return `${trues} True, ${values.length - trues} False`;
+  }
+  if (values.length === 0) return 'empty';
+  let min: number | bigint = values[0]!;
+  let max: number | bigint = values[0]!;
+  let sum = 0;
+  let finite = 0;
+  let nans = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v === 'number' && Number.isNaN(v)) {
+      nans++;
+      continue;
+    }
+    if (v < min || (typeof min === 'number' && Number.isNaN(min))) min = v;
+    if (v > max || (typeof max === 'number' && Number.isNaN(max))) max = v;
+    if (typeof v === 'bigint' || Number.isFinite(v)) {
+      sum += Number(v);
+      finite++;
+    }
+  }
+  if (nans === values.length) return `all ${nans} values are NaN`;
+  const mean = finite > 0 ? formatNumber(sum / finite) : 'n/a';
+  return `min ${formatNumber(min)}  max ${formatNumber(max)}  mean ${mean}${nans ? `  (${nans} NaN)` : ''}`;
+}
+
+const BAR_WIDTH = 30;
+
+/** One progress line: `label [=====>     ]  45%  1.2 MiB / 2.7 MiB`. */
+export function progressLine(label: string, { loaded, total }: Progress): string {
+  if (!total) return `${label}  ${formatBytes(loaded)}`;
+  const fraction = Math.min(1, loaded / total);
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const bar = '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (filled === BAR_WIDTH ? '=' : '>') : '') + ' '.repeat(BAR_WIDTH - filled);
+  return `${label} [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${formatBytes(loaded)} / ${formatBytes(total)}`;
+}

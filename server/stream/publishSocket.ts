@@ -1,0 +1,47 @@
+import type { WebSocket } from 'ws';
+import type { ServerMessage } from '../../common/protocol.js';
+import { HttpError } from '../http/errors.js';
+import type { Channel } from './channel.js';
+import type { StreamHub } from './hub.js';
+import { PacketError, publishChannel, readJsonMessage, readNpyPacket, toPacket } from './ingest.js';
+
+/**
+ * One `/ws/publish` producer. It is told `{"type":"status","streaming":true,"channel"}` once accepted,
+ * or gets `{"type":"error"}` and a close (1008, or 1013 at the channel limit) if refused. Each packet it
+ * sends (JSON text or `.npy` bytes) goes to the channel's subscribers; a bad one is answered with an
+ * error and the connection stays open. The channel's subscribers hear `status` when its first producer
+ * arrives and its last one leaves.
+ */
+export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: string | null): void {
+  let channel: Channel;
+  try {
+    channel = publishChannel(hub, channelName);
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    send(socket, { type: 'error', detail: String(err.detail) });
+    socket.close(err.status === 429 ? 1013 : 1008, 'publish refused');
+    return;
+  }
+  if (channel.publishers++ === 0) channel.broadcast({ type: 'status', streaming: true, channel: channel.name });
+  send(socket, { type: 'status', streaming: true, channel: channel.name });
+  socket.on('close', () => {
+    if (--channel.publishers === 0) channel.broadcast({ type: 'status', streaming: false, channel: channel.name });
+    hub.release(channel);
+  });
+
+  socket.on('message', (data, isBinary) => {
+    const bytes = data as Buffer;
+    try {
+      const message = isBinary ? readNpyPacket(bytes) : readJsonMessage(bytes.toString('utf8'));
+      if (message.kind === 'ping') send(socket, { type: 'pong' });
+      else channel.publish(toPacket(channel, message));
+    } catch (err) {
+      if (!(err instanceof PacketError)) throw err;
+      send(socket, { type: 'error', detail: err.message });
+    }
+  });
+}
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  socket.send(JSON.stringify(message));
+}
