@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   console.log(`NPY Studio server listening on ${server.url} (data in ${server.store.dataDir})`);
+  if (server.token) console.log(`Access token required. Open the UI at:\n    ${server.browserUrl}`);
   const shutdown = (signal: string) => {
     console.log(`${signal} received, shutting down`);
     server.close().then(() => process.exit(0));

@@ -8,7 +8,10 @@ export const SERVER_USAGE = `Options:
   --data-dir DIR         where arrays are stored (default: the OS's app-data folder)
   --max-upload SIZE      largest upload, e.g. 2GiB, 500MB, 1048576 (default 2GiB)
   --rate N               demo stream packets per second (default 20)
-  --allow-origin ORIGIN  let browser pages from ORIGIN use this server (repeatable)`;
+  --allow-origin ORIGIN  let browser pages from ORIGIN use this server (repeatable)
+  --token TOKEN          require this access token (or set NPY_STUDIO_TOKEN); binding a
+                         non-loopback address without one generates a random token
+  --no-auth              serve a non-loopback address without any token (not recommended)`;
 
 export const SERVER_ARG_SPEC = {
   host: { type: 'string' },
@@ -17,6 +20,8 @@ export const SERVER_ARG_SPEC = {
   'max-upload': { type: 'string' },
   rate: { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
+  token: { type: 'string' },
+  'no-auth': { type: 'boolean' },
 } as const;
 
 export class UsageError extends Error {}
@@ -60,7 +65,9 @@ export function serverOptionsFromFlags(values: {
   'max-upload'?: string;
   rate?: string;
   'allow-origin'?: string[];
-}): Partial<ServerOptions> {
+  token?: string;
+  'no-auth'?: boolean;
+}, env: NodeJS.ProcessEnv = process.env): Partial<ServerOptions> {
   return {
     host: values.host,
     port: values.port === undefined ? undefined : parsePort(values.port),
@@ -68,6 +75,8 @@ export function serverOptionsFromFlags(values: {
     maxUploadBytes: values['max-upload'] === undefined ? undefined : parseSize(values['max-upload']),
     streamRate: values.rate === undefined ? undefined : parseRate(values.rate),
     allowedOrigins: values['allow-origin'] === undefined ? undefined : [APP_ORIGIN, ...values['allow-origin'].map(parseOrigin)],
+    token: values.token ?? (env.NPY_STUDIO_TOKEN || undefined),
+    noAuth: values['no-auth'],
   };
 }
 

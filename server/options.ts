@@ -19,6 +19,16 @@ export interface ServerOptions {
   readonly maxMessageBytes: number;
   /** Bytes queued for a subscriber beyond which its packets are dropped. */
   readonly maxBufferedBytes: number;
+  /** Required of every client when set; see server/access.ts for when one is generated. */
+  readonly token?: string;
+  /** Explicitly serve a non-loopback address without a token. */
+  readonly noAuth: boolean;
+  /** Most WebSocket connections (subscribers and publishers) at once. */
+  readonly maxConnections: number;
+  /** Most packets per second one channel's producers may publish, together. */
+  readonly maxPublishRate: number;
+  /** How often WebSocket peers are pinged; one that has not answered the previous ping is closed. */
+  readonly heartbeatMs: number;
   /** Origins besides the server's own that browsers may call it from (CORS). */
   readonly allowedOrigins: readonly string[];
   /** The built renderer, served at `/` when present. */
@@ -50,6 +60,10 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxChannels: 256,
     maxMessageBytes: 16 * MiB,
     maxBufferedBytes: 8 * MiB,
+    noAuth: false,
+    maxConnections: 1000,
+    maxPublishRate: 20_000,
+    heartbeatMs: 30_000,
     allowedOrigins: [APP_ORIGIN],
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),

@@ -11,7 +11,7 @@ import {
 } from '../../common/protocol.js';
 import { jsonDataChunks } from '../../common/npy/json.js';
 import type { ArrayStore } from '../store/arrayStore.js';
-import { HttpError, parseIndexParam } from './errors.js';
+import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
 
 export interface ArrayRouteOptions {
@@ -29,38 +29,44 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
     limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
   }).single('file');
 
-  router.post('/upload', upload, async (req, res) => {
-    const staged = stagedUpload(req.file);
-    if (!staged) {
-      throw HttpError.validation({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
-    }
-    const info = await store.commit(staged);
-    res.json({ status: 'success', ...info } satisfies UploadResponse);
-  });
+  router
+    .route('/upload')
+    .post(upload, async (req, res) => {
+      const staged = stagedUpload(req.file);
+      if (!staged) throw missingFileField();
+      const info = await store.commit(staged);
+      res.json({ status: 'success', ...info } satisfies UploadResponse);
+    })
+    .all(methodNotAllowed);
 
-  router.get('/arrays', (_req, res) => {
-    const arrays = store.list();
-    res.json({ count: arrays.length, arrays } satisfies ArrayListResponse);
-  });
+  router
+    .route('/arrays')
+    .get((_req, res) => {
+      const arrays = store.list();
+      res.json({ count: arrays.length, arrays } satisfies ArrayListResponse);
+    })
+    .all(methodNotAllowed);
 
-  router.get('/array/:index', async (req, res) => {
-    const info = requireArray(store, req.params.index);
-    const format = req.query.format ?? (req.accepts(['application/json', NPY_MEDIA_TYPE]) === NPY_MEDIA_TYPE ? 'npy' : 'json');
-    if (format === 'npy') return sendNpy(store, info, res);
-    if (format !== 'json') {
-      throw HttpError.validation({ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'json' or 'npy'", input: format });
-    }
-    if (info.bytes > options.maxJsonBytes) {
-      throw new HttpError(413, `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`);
-    }
-    await sendJson(store, info, res);
-  });
-
-  router.delete('/array/:index', async (req, res) => {
-    const info = requireArray(store, req.params.index);
-    await store.delete(info.index);
-    res.json({ status: 'deleted', index: info.index } satisfies DeleteResponse);
-  });
+  router
+    .route('/array/:index')
+    .get(async (req, res) => {
+      const info = requireArray(store, req.params.index);
+      const format = req.query.format ?? (req.accepts(['application/json', NPY_MEDIA_TYPE]) === NPY_MEDIA_TYPE ? 'npy' : 'json');
+      if (format === 'npy') return sendNpy(store, info, res);
+      if (format !== 'json') {
+        throw HttpError.validation({ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'json' or 'npy'", input: format });
+      }
+      if (info.bytes > options.maxJsonBytes) {
+        throw new HttpError(413, `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`);
+      }
+      await sendJson(store, info, res);
+    })
+    .delete(async (req, res) => {
+      const info = requireArray(store, req.params.index);
+      await store.delete(info.index);
+      res.json({ status: 'deleted', index: info.index } satisfies DeleteResponse);
+    })
+    .all(methodNotAllowed);
 
   return router;
 }

@@ -39,11 +39,17 @@ function multerDetail(err: multer.MulterError, maxUploadBytes: number): string {
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':
       return `upload is larger than the limit of ${maxUploadBytes} bytes`;
-    case 'LIMIT_UNEXPECTED_FILE':
-      return `unexpected file field ${JSON.stringify(err.field)}: send the array in the multipart field "file"`;
     default:
       return `malformed multipart upload: ${err.message}`;
   }
+}
+
+/** FastAPI's answer for a known path asked with a method it does not serve. */
+export const methodNotAllowed: RequestHandler = (_req, _res, next) => next(new HttpError(405, 'Method Not Allowed'));
+
+/** FastAPI's 422 when the multipart field `file` is absent (also when the file came under another name). */
+export function missingFileField(): HttpError {
+  return HttpError.validation({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
 }
 
 export function notFound(): RequestHandler {
@@ -60,6 +66,8 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
     } else if (err instanceof NpyError) {
       status = 400;
       detail = `Invalid numpy file: ${err.message}`;
+    } else if (err instanceof multer.MulterError && err.code === 'LIMIT_UNEXPECTED_FILE') {
+      ({ status, detail } = missingFileField());
     } else if (err instanceof multer.MulterError) {
       status = MULTER_STATUS[err.code] ?? 400;
       detail = multerDetail(err, maxUploadBytes);

@@ -1,5 +1,6 @@
 import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
 import { EncodedPacket, type StreamPacket } from './packet.js';
+import { RateLimiter } from './rateLimit.js';
 import type { Subscriber } from './subscriber.js';
 
 const RATE_WINDOW = 64;
@@ -13,10 +14,24 @@ export class Channel {
   private last?: StreamPacket;
   private readonly arrivals: number[] = [];
 
+  private readonly limiter: RateLimiter;
+
   constructor(
     readonly name: string,
+    maxPublishRate = Infinity,
     private readonly now: () => number = performance.now.bind(performance),
-  ) {}
+  ) {
+    this.limiter = new RateLimiter(maxPublishRate, now);
+  }
+
+  /** Whether producers may publish one more packet now without exceeding the channel's rate limit. */
+  admit(): boolean {
+    return this.limiter.tryTake();
+  }
+
+  get maxPublishRate(): number {
+    return this.limiter.rate;
+  }
 
   /** Sends the packet to every subscriber; returns its sequence number. */
   publish(packet: StreamPacket): number {

@@ -5,6 +5,8 @@ import { DemoSource, type DemoOptions } from './demo.js';
 export interface HubOptions extends DemoOptions {
   /** Most channels that may exist at once, the demo channel included. */
   readonly maxChannels: number;
+  /** Most packets per second the producers of one channel may publish together. */
+  readonly maxPublishRate: number;
 }
 
 export const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -30,7 +32,7 @@ export class StreamHub {
       if (this.channels.size >= this.options.maxChannels) {
         throw new ChannelLimitError(`too many channels (limit ${this.options.maxChannels})`);
       }
-      channel = new Channel(name);
+      channel = new Channel(name, this.options.maxPublishRate);
       this.channels.set(name, channel);
     }
     return channel;

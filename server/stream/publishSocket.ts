@@ -29,12 +29,18 @@ export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: s
     hub.release(channel);
   });
 
+  const refusals = new ThrottledRefusals((count) =>
+    send(socket, { type: 'error', detail: `over the publish rate limit of ${channel.maxPublishRate} packets/s on channel ${channel.name}: ${count} packet(s) dropped` }),
+  );
+  socket.on('close', () => refusals.stop());
+
   socket.on('message', (data, isBinary) => {
     const bytes = data as Buffer;
     try {
       const message = isBinary ? readNpyPacket(bytes) : readJsonMessage(bytes.toString('utf8'));
       if (message.kind === 'ping') send(socket, { type: 'pong' });
-      else channel.publish(toPacket(channel, message));
+      else if (channel.admit()) channel.publish(toPacket(channel, message));
+      else refusals.refuse();
     } catch (err) {
       if (!(err instanceof PacketError)) throw err;
       send(socket, { type: 'error', detail: err.message });
@@ -44,4 +50,32 @@ export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: s
 
 function send(socket: WebSocket, message: ServerMessage): void {
   socket.send(JSON.stringify(message));
+}
+
+/** Reports refused packets at most once a second, with how many, so a flooding producer is not flooded back. */
+class ThrottledRefusals {
+  private count = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly report: (count: number) => void) {}
+
+  refuse(): void {
+    this.count++;
+    if (this.timer) return;
+    this.flush();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.count > 0) this.flush();
+    }, 1000);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private flush(): void {
+    const count = this.count;
+    this.count = 0;
+    this.report(count);
+  }
 }

@@ -1,0 +1,25 @@
+/**
+ * A token bucket: `rate` events per second on average, bursts of up to one second's worth.
+ */
+export class RateLimiter {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly rate: number,
+    private readonly now: () => number = performance.now.bind(performance),
+  ) {
+    this.tokens = rate;
+    this.last = now();
+  }
+
+  /** Takes one token if there is one. */
+  tryTake(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) * this.rate) / 1000);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
