@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { decodeDataFrame } from '../common/frames.js';
-import { spawnServer } from './bench/serverProcess.js';
+import { spawnServer } from '../test/helpers/serverProcess.js';
 import { percentile, report, round } from './bench/stats.js';
 import { writeNpyFile } from './bench/transfer.js';
 

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,26 +7,7 @@ import { dtypeFromName } from '../common/npy/dtype.js';
 import { encodeNpy } from '../common/npy/codec.js';
 import { startServer } from '../server/app.js';
 import { silentLogger } from '../server/logger.js';
-
-const ROOT = join(import.meta.dirname, '..');
-
-/** The standalone server as a child process, so it can be killed with SIGKILL. */
-async function spawnServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { url, child };
-}
+import { spawnServer } from './helpers/serverProcess.js';
 
 /** A distinct 2 MiB float64 array per upload, so a mixed-up or torn file is detectable. */
 function arrayBytes(n: number): Uint8Array {
@@ -84,7 +64,7 @@ describe('crash safety', () => {
       const after = (await (await upload(second.url, arrayBytes(99), 'after.npy')).json()) as { index: number };
       expect(list.arrays.map((a) => a.index)).not.toContain(after.index);
     } finally {
-      second.child.kill('SIGTERM');
+      await second.stop();
     }
   });
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArrayInfo, ArrayListResponse, UploadResponse } from '../common/protocol.js';
 import { decodeNpy } from '../common/npy/codec.js';
 import { typedArrayToNpy } from '../common/npy/typed.js';
-import { diffTagged, dtypeNameOfDescr, expected, fixtureBytes, invalidNames, parseJsonExact } from './helpers/fixtures.js';
+import { diffTagged, expected, fixtureBytes, invalidNames, parseJsonExact } from './helpers/fixtures.js';
 import { type TestServer, json, listDir, startTestServer, uploadBytes } from './helpers/server.js';
 import { TestClient } from './helpers/ws.js';
 
@@ -87,11 +87,11 @@ describe('seed scenarios', () => {
     for (const [i, name] of DTYPE_FIXTURES.entries()) {
       const want = expected.valid[name]!;
       const info = await uploadFixture(name);
-      expect(info).toMatchObject({ status: 'success', index: i, shape: want.shape, dtype: dtypeNameOfDescr(want.descr) });
+      expect(info).toMatchObject({ status: 'success', index: i, shape: want.shape, dtype: want.name });
       const body = await getArrayExact(i);
       expect(body.index).toBe(`\u0000num:${i}`);
       expect(body.name).toBe(`${name}.npy`);
-      expect(body.dtype).toBe(dtypeNameOfDescr(want.descr));
+      expect(body.dtype).toBe(want.name);
       expect(diffTagged(body.data, want.data), name).toBeUndefined();
     }
   });

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer } from './serverProcess.js';
+import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { report } from './stats.js';
 import { benchFanOut, benchLatency } from './streaming.js';
 import { benchGets, benchLargeArrayMemory, benchUploads } from './transfer.js';

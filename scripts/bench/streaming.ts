@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { decodeDataFrame } from '../../common/frames.js';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
-import type { ServerProcess } from './serverProcess.js';
+import type { ServerProcess } from '../../test/helpers/serverProcess.js';
 import { percentile, report, round } from './stats.js';
 
 type Format = 'json' | 'binary';

@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeNpyHeader } from '../../common/npy/header.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
-import type { ServerProcess } from './serverProcess.js';
+import type { ServerProcess } from '../../test/helpers/serverProcess.js';
 import { median, report, round } from './stats.js';
 
 const MiB = 2 ** 20;

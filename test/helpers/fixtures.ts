@@ -15,6 +15,8 @@ export interface ValidExpectation {
   /** `str(array.dtype)`: a name such as `float64`, or the descriptor (`>f8`) for non-native byte order. */
   dtype: string;
   descr: string;
+  /** `array.dtype.name`, the same for both byte orders: `float64`. */
+  name: string;
   shape: number[];
   fortran_order: boolean;
   version: number;
@@ -51,29 +53,6 @@ export function fixtureFilesOnDisk(kind: 'valid' | 'invalid'): string[] {
     .sort();
 }
 
-/** numpy's dtype name for a descriptor like `<f8` or `|b1`. */
-const NAME_OF_CODE: Record<string, string> = {
-  b1: 'bool',
-  i1: 'int8',
-  i2: 'int16',
-  i4: 'int32',
-  i8: 'int64',
-  u1: 'uint8',
-  u2: 'uint16',
-  u4: 'uint32',
-  u8: 'uint64',
-  f2: 'float16',
-  f4: 'float32',
-  f8: 'float64',
-  c8: 'complex64',
-  c16: 'complex128',
-};
-
-export function dtypeNameOfDescr(descr: string): string {
-  const name = NAME_OF_CODE[descr.slice(1)];
-  if (!name) throw new Error(`no dtype name for ${descr}`);
-  return name;
-}
 
 // ---- exact comparison of JSON number tokens ----
 

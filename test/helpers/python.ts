@@ -1,3 +1,4 @@
+import { FIXTURES_DIR } from './fixtures.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -12,21 +13,9 @@ export async function runPython(code: string, args: readonly string[] = []): Pro
   return stdout;
 }
 
-/** Python source of `tagged()`, as in make_fixtures.py: tolist() with every number tagged as a string. */
+/** Python prelude giving `tagged()` from test/fixtures/tagging.py, the same function the fixture writer uses. */
 export const PY_TAGGED = `
-import math
-def tagged(value):
-    if isinstance(value, list):
-        return [tagged(v) for v in value]
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return "i:" + str(value)
-    if isinstance(value, complex):
-        return [tagged(value.real), tagged(value.imag)]
-    if math.isnan(value):
-        return "f:NaN"
-    if math.isinf(value):
-        return "f:Infinity" if value > 0 else "f:-Infinity"
-    return "f:" + repr(value)
+import sys
+sys.path.insert(0, ${JSON.stringify(FIXTURES_DIR)})
+from tagging import tagged
 `;
