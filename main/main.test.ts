@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DesktopConfig, GET_CONFIG_CHANNEL } from '../common/desktop.js';
-import { APP_SCHEME_PRIVILEGES, CONTENT_SECURITY_POLICY } from './appProtocol.js';
+import { CONTENT_SECURITY_POLICY } from '../common/contentSecurityPolicy.js';
+import { APP_SCHEME_PRIVILEGES } from './appProtocol.js';
 import { secureWebPreferences } from './security.js';
 
 const { makeFakeElectron } = vi.hoisted(() => ({

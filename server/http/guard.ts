@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { CSP_DIRECTIVES } from '../../common/contentSecurityPolicy.js';
 import { type AccessPolicy, TOKEN_COOKIE, presentedToken, tokenMatches } from '../access.js';
 import { HttpError } from './errors.js';
 
@@ -52,17 +53,7 @@ export function securityHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'", 'http:', 'https:', 'ws:', 'wss:'],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
+      directives: CSP_DIRECTIVES as Record<string, string[]>,
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     strictTransportSecurity: false,
