@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { NpyClient } from '../client/index.js';
+import { afterNextFrames, liveStats, openApp, saveScreenshot } from './support/app.js';
+import { type TestServer, startTestServer } from './support/servers.js';
+import { expect, test } from './support/test.js';
+
+let server: TestServer;
+test.afterEach(async () => {
+  await server.dispose();
+});
+
+/** Opens the live view connected to the demo channel and starts the demo. */
+async function startDemo(page: Page): Promise<void> {
+  await openApp(page, server.url, 'live');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
+  await page.getByTestId('live-start').click();
+  await expect(page.getByTestId('status-streaming')).toHaveAttribute('data-value', 'true');
+}
+
+test.describe('demo stream', () => {
+  test.beforeEach(async () => {
+    server = await startTestServer({ streamRate: 50, pointsPerPacket: 100 });
+  });
+
+  test('start fills the chart; stop ends the packets', async ({ page }) => {
+    await startDemo(page);
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBeGreaterThan(2_000);
+    const stats = await liveStats(page);
+    expect(stats).toMatchObject({ lost: 0, dropped: 0, series: 1, paused: false });
+    expect(stats.framesDrawn).toBeGreaterThan(1);
+    await expect(page.getByTestId('live-chart-signal')).toHaveAttribute('data-series-count', '1');
+    await expect.poll(async () => Number(await page.getByTestId('status-packets').getAttribute('data-value'))).toBeGreaterThan(0);
+    await saveScreenshot(page, 'live');
+
+    await page.getByTestId('live-stop').click();
+    // The server sends the stopped status after its last packet, on the same socket.
+    await expect(page.getByTestId('status-streaming')).toHaveAttribute('data-value', 'false');
+    const stopped = (await liveStats(page)).packets;
+    // Absence cannot be awaited: give the demo (a packet every 20 ms) ample time to show up if it were still running.
+    await page.waitForTimeout(400);
+    expect((await liveStats(page)).packets).toBe(stopped);
+  });
+
+  test('pause freezes the view while packets keep arriving; CSV holds exactly the points shown', async ({ page }) => {
+    await startDemo(page);
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBeGreaterThan(1_000);
+
+    await page.getByTestId('live-pause').click();
+    await expect(page.getByTestId('live-pause')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId('status-paused')).toBeVisible();
+    await afterNextFrames(page);
+    const frozen = await liveStats(page);
+    await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(frozen.packets + 20);
+    const later = await liveStats(page);
+    expect(later.framesDrawn).toBe(frozen.framesDrawn);
+    expect(later.pointsShown).toBe(frozen.pointsShown);
+    await saveScreenshot(page, 'live-paused');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('live-export-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^demo-.*\.csv$/);
+    const lines = (await readFile(await csv.path(), 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('sample,x,y,rolling_mean,rolling_std');
+    expect(lines).toHaveLength(frozen.pointsShown + 1);
+
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('live-export-png').click()]);
+    expect(png.suggestedFilename()).toMatch(/^demo-.*\.png$/);
+    expect((await readFile(await png.path())).subarray(1, 4).toString()).toBe('PNG');
+
+    await page.getByTestId('live-pause').click();
+    await expect.poll(async () => (await liveStats(page)).framesDrawn).toBeGreaterThan(frozen.framesDrawn);
+    expect((await liveStats(page)).paused).toBe(false);
+  });
+
+  test('zooming pauses on the zoomed range; reset zoom shows the whole window', async ({ page }) => {
+    await startDemo(page);
+    await page.getByTestId('live-window').selectOption('5000');
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBe(5_000);
+
+    const box = (await page.getByTestId('live-canvas-signal').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let tick = 0; tick < 5; tick++) await page.mouse.wheel(0, -100);
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBeLessThan(4_000);
+    expect((await liveStats(page)).paused).toBe(true);
+    await saveScreenshot(page, 'live-zoomed');
+
+    await page.getByTestId('live-reset-zoom').click();
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBe(5_000);
+  });
+
+  test('clear empties the view and the counters', async ({ page }) => {
+    await startDemo(page);
+    await expect.poll(async () => (await liveStats(page)).pointsShown).toBeGreaterThan(0);
+    await page.getByTestId('live-stop').click();
+    await expect(page.getByTestId('status-streaming')).toHaveAttribute('data-value', 'false');
+    await page.getByTestId('live-clear').click();
+    await expect.poll(() => liveStats(page)).toMatchObject({ packets: 0, pointsShown: 0, lastSeq: null });
+    await expect(page.getByTestId('status-packets')).toHaveAttribute('data-value', '0');
+  });
+});
+
+test('a channel of shape (k, n) draws k lines with a legend', async ({ page }) => {
+  server = await startTestServer();
+  const client = new NpyClient({ baseUrl: server.url });
+  await openApp(page, server.url, 'live');
+  await page.getByTestId('live-channel').fill('multi');
+  await page.getByTestId('live-channel').press('Enter');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
+
+  const n = 50;
+  let packet = 0;
+  const publish = async () => {
+    const y = Float64Array.from({ length: 3 * n }, (_, i) => Math.floor(i / n) + Math.sin((packet * n + (i % n)) / 10));
+    packet++;
+    await client.postPacket('multi', y, [3, n]);
+  };
+  await expect
+    .poll(async () => {
+      await publish();
+      return (await liveStats(page)).series;
+    })
+    .toBe(3);
+  for (let i = 0; i < 20; i++) await publish();
+  await expect.poll(async () => (await liveStats(page)).pointsShown).toBeGreaterThanOrEqual(20 * n);
+  const chart = page.getByTestId('live-chart-signal');
+  await expect(chart).toHaveAttribute('data-series-count', '3');
+  await expect(chart).toHaveAttribute('data-legend', 'y[0]|y[1]|y[2]');
+  expect((await liveStats(page)).lost).toBe(0);
+  await saveScreenshot(page, 'live-multi-series');
+});
+
+test('keeps up with 10 kHz in a 100,000-point window', async ({ page }) => {
+  server = await startTestServer({ streamRate: 100, pointsPerPacket: 100 });
+  await openApp(page, server.url, 'live');
+  await page.getByTestId('live-window').selectOption('100000');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
+  await page.getByTestId('live-start').click();
+  await expect.poll(async () => (await liveStats(page)).pointsShown, { timeout: 20_000 }).toBeGreaterThanOrEqual(50_000);
+
+  const before = await liveStats(page);
+  const started = Date.now();
+  await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(before.packets + 200);
+  const after = await liveStats(page);
+  const seconds = (Date.now() - started) / 1000;
+  const framesPerSecond = (after.framesDrawn - before.framesDrawn) / seconds;
+  test.info().annotations.push({ type: 'frames/s at 10 kHz, 100k window', description: framesPerSecond.toFixed(1) });
+  // Headless Chromium without a GPU still manages well over 10 frames/s; and frames are not drawn per packet.
+  expect(framesPerSecond).toBeGreaterThan(10);
+  expect(after.framesDrawn - before.framesDrawn).toBeLessThan(after.packets - before.packets);
+  expect(after).toMatchObject({ lost: 0, dropped: 0 });
+  await expect.poll(async () => Number(await page.getByTestId('status-point-rate').getAttribute('data-value'))).toBeGreaterThan(7_000);
+});

@@ -1,0 +1,63 @@
+import type { ArrayInfo } from '../../../common/protocol.js';
+import { byTestId, setReadout } from '../app/dom.js';
+import type { ServerConnection } from '../app/serverConnection.js';
+import { errorText } from '../data/errorText.js';
+import { formatCount } from '../data/format.js';
+import { ArrayTable } from './arrayTable.js';
+import { ArrayViewer } from './arrayViewer.js';
+import { UploadPanel } from './uploadPanel.js';
+
+/** The Arrays tab: upload, the list of stored arrays, and the selected one. */
+export class ArraysView {
+  private readonly table: ArrayTable;
+  private readonly viewer: ArrayViewer;
+  private arrays: ArrayInfo[] = [];
+  private loading = 0;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly server: ServerConnection,
+  ) {
+    this.table = new ArrayTable(byTestId('array-table-body', root), (index) => this.select(index));
+    this.viewer = new ArrayViewer(byTestId('array-viewer', root), server, () => void this.reload());
+    new UploadPanel(root, server, (info) => void this.reload().then(() => this.select(info.index)));
+    byTestId('array-refresh', root).addEventListener('click', () => void this.reload());
+    server.addEventListener('change', () => {
+      this.viewer.clear();
+      this.table.select(null);
+      void this.reload();
+    });
+  }
+
+  setActive(active: boolean): void {
+    if (active) void this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const loading = ++this.loading;
+    const error = byTestId('array-list-error', this.root);
+    try {
+      const arrays = await this.server.client.listArrays();
+      if (loading !== this.loading) return;
+      this.arrays = arrays;
+      error.hidden = true;
+    } catch (err) {
+      if (loading !== this.loading) return;
+      this.arrays = [];
+      setReadout(error, errorText(err));
+      error.hidden = false;
+    }
+    this.table.render(this.arrays);
+    setReadout(byTestId('array-count', this.root), `${formatCount(this.arrays.length)} stored`, this.arrays.length);
+    byTestId('array-empty', this.root).hidden = this.arrays.length > 0;
+    if (this.viewer.index !== null && !this.arrays.some((a) => a.index === this.viewer.index)) this.viewer.clear();
+    this.table.select(this.viewer.index);
+  }
+
+  private select(index: number): void {
+    const info = this.arrays.find((a) => a.index === index);
+    if (!info) return;
+    this.table.select(index);
+    void this.viewer.open(info);
+  }
+}
