@@ -1,14 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
-
-/** Debian's chromium when installed (no browser download needed), else Playwright's own. */
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const systemChromium = existsSync(SYSTEM_CHROMIUM)
-  ? {
-      executablePath: SYSTEM_CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    }
-  : {};
+import { chromiumLaunchOptions } from './e2e/support/browser.js';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -21,7 +12,7 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     viewport: { width: 1280, height: 800 },
-    launchOptions: systemChromium,
+    launchOptions: chromiumLaunchOptions,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -1,6 +1,7 @@
 /**
  * `npm run fuzz [-- --count N --seed S]`: the long fuzz run. Mutated `.npy` files go through the
- * codec and are uploaded to a real server; the run fails on any crash, 5xx, hang or store change.
+ * codec and are uploaded to a real server, and as many malformed WebSocket messages are sent; the run
+ * fails on any crash, 5xx, dropped socket, hang or store change.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../server/app.js';
 import { silentLogger } from '../server/logger.js';
 import { fuzzCodec, fuzzHttp, loadSeedCorpus } from '../test/fuzz/runFuzz.js';
+import { fuzzWebSockets } from '../test/fuzz/wsFuzz.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } } });
 const count = Number(values.count);
@@ -27,6 +29,7 @@ const started = performance.now();
 const http = await fuzzHttp(server.url, seeds, count, seed);
 const stored = server.store.count;
 const leftovers = readdirSync(join(dataDir, 'tmp')).length;
+const ws = await fuzzWebSockets(server.url, seeds, count, seed);
 const healthy = (await fetch(`${server.url}/health`)).ok;
 await server.close();
 rmSync(dataDir, { recursive: true, force: true });
@@ -44,7 +47,8 @@ console.log(
     peakRssMB: Math.round(peakRss / 2 ** 20),
   }),
 );
-for (const failure of [...codec.failures, ...http.failures].slice(0, 20)) console.error(failure);
-const ok = codec.failures.length === 0 && http.failures.length === 0 && stored === http.accepted && leftovers === 0 && healthy;
+console.log(JSON.stringify({ stage: 'websocket', ...ws, failures: ws.failures.length }));
+for (const failure of [...codec.failures, ...http.failures, ...ws.failures].slice(0, 20)) console.error(failure);
+const ok = [codec, http, ws].every((r) => r.failures.length === 0) && stored === http.accepted && leftovers === 0 && healthy;
 console.log(ok ? 'fuzz: no failures' : 'fuzz: FAILURES');
 process.exit(ok ? 0 : 1);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../server/app.js';
 import { silentLogger } from '../server/logger.js';
 import { fuzzCodec, fuzzHttp, loadSeedCorpus } from './fuzz/runFuzz.js';
+import { fuzzWebSockets } from './fuzz/wsFuzz.js';
 
 const seeds = loadSeedCorpus();
 
@@ -37,6 +38,14 @@ describe('fuzzing (short run; `npm run fuzz` for the long one)', () => {
       expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
       const health = await fetch(`${server.url}/health`);
       expect(health.status).toBe(200);
+    });
+
+    it('answers each of 2,000 malformed WebSocket messages with an error (or publishes it, if valid) and keeps the sockets open', async () => {
+      const result = await fuzzWebSockets(server.url, seeds, 2_000, 5);
+      expect(result.failures).toEqual([]);
+      expect(result.messages).toBe(2_000);
+      expect(result.errors).toBeGreaterThan(1_800);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
     });
   });
 });

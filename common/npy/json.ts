@@ -1,7 +1,7 @@
-import type { DType } from './dtype.js';
-import { COrderWalker, realReader } from './elements.js';
+import type { DTypeKind } from './dtype.js';
 import { NpyError } from './errors.js';
 import type { NpyHeader } from './header.js';
+import { typedValues } from './typed.js';
 
 /**
  * JSON for array data, shaped like `ndarray.tolist()`:
@@ -11,55 +11,75 @@ import type { NpyHeader } from './header.js';
  * - 64-bit integers are written with all their digits; complex numbers as `[re, im]`.
  */
 export function formatFloat(x: number): string {
-  if (Number.isNaN(x)) return '"NaN"';
-  if (x === Infinity) return '"Infinity"';
-  if (x === -Infinity) return '"-Infinity"';
-  if (Object.is(x, -0)) return '-0.0';
-  const text = String(x);
-  return /[.e]/.test(text) ? text : `${text}.0`;
-}
-
-export type ElementFormatter = (view: DataView, offset: number) => string;
-
-export function elementFormatter(dtype: DType): ElementFormatter {
-  const read = realReader(dtype);
-  if (dtype.kind === 'c') {
-    const half = dtype.itemsize / 2;
-    return (v, o) => `[${formatFloat(read(v, o) as number)},${formatFloat(read(v, o + half) as number)}]`;
+  if (Number.isInteger(x)) {
+    if (Object.is(x, -0)) return '-0.0';
+    return Math.abs(x) < 1e21 ? `${x}.0` : String(x); // from 1e21 on, String() writes an exponent
   }
-  if (dtype.kind === 'f') return (v, o) => formatFloat(read(v, o) as number);
-  return (v, o) => String(read(v, o));
+  if (Number.isFinite(x)) return String(x);
+  return Number.isNaN(x) ? '"NaN"' : x > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-const CHUNK_CHARS = 1 << 16;
+type Values = ArrayLike<number | bigint>;
 
-/** Yields the nested-list JSON of the data in pieces of about 64 KiB, so a large array is never one string. */
+/** How one element at index i of the C-order values is written (complex arrays hold 2 values per element). */
+function elementWriter(kind: DTypeKind): (values: Values, i: number) => string {
+  switch (kind) {
+    case 'f':
+      return (v, i) => formatFloat(v[i] as number);
+    case 'c':
+      return (v, i) => `[${formatFloat(v[2 * i] as number)},${formatFloat(v[2 * i + 1] as number)}]`;
+    case 'b':
+      return (v, i) => (v[i] ? 'true' : 'false');
+    default:
+      return (v, i) => String(v[i]);
+  }
+}
+
+/** Elements per piece: the yielded strings stay around 100 KiB whatever the shape. */
+const PIECE_ELEMENTS = 8192;
+
+/**
+ * Yields the nested-list JSON of the data in pieces, so a large array is never one string.
+ * Works row by row (the last axis) over the values in C order.
+ */
 export function* jsonDataChunks(header: NpyHeader, data: Uint8Array): Generator<string> {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const format = elementFormatter(header.dtype);
-  const ndim = header.shape.length;
+  const write = elementWriter(header.dtype.kind);
+  const values = typedValues({ header, data });
+  const { shape } = header;
+  const ndim = shape.length;
   if (ndim === 0) {
-    yield format(view, 0);
+    yield write(values, 0);
     return;
   }
   if (header.count === 0) {
-    yield emptyNestedList(header.shape);
+    yield emptyNestedList(shape);
     return;
   }
-  const walker = new COrderWalker(header);
-  let buffer = '['.repeat(ndim);
-  for (let n = 0; n < header.count; n++) {
-    if (n > 0) {
-      const wrapped = walker.advance();
-      buffer += wrapped ? `${']'.repeat(wrapped)},${'['.repeat(wrapped)}` : ',';
-      if (buffer.length >= CHUNK_CHARS) {
-        yield buffer;
-        buffer = '';
+  const rowLength = shape[ndim - 1]!;
+  const rows = header.count / rowLength;
+  const outer = shape.slice(0, -1);
+  const index = new Array<number>(outer.length).fill(0);
+  let prefix = '['.repeat(ndim);
+  for (let row = 0; row < rows; row++) {
+    if (row > 0) {
+      // Advance the outer index; each axis that wraps closes one list and opens the next.
+      let wrapped = 0;
+      for (let axis = outer.length - 1; axis >= 0; axis--) {
+        if (++index[axis]! < outer[axis]!) break;
+        index[axis] = 0;
+        wrapped++;
       }
+      prefix = `]${']'.repeat(wrapped)},${'['.repeat(wrapped)}[`;
     }
-    buffer += format(view, walker.offset);
+    const start = row * rowLength;
+    for (let piece = 0; piece < rowLength; piece += PIECE_ELEMENTS) {
+      const end = Math.min(rowLength, piece + PIECE_ELEMENTS);
+      const parts = new Array<string>(end - piece);
+      for (let i = piece; i < end; i++) parts[i - piece] = write(values, start + i);
+      yield (piece === 0 ? prefix : ',') + parts.join(',');
+    }
   }
-  yield buffer + ']'.repeat(ndim);
+  yield ']'.repeat(ndim);
 }
 
 /** Most empty lists an array with a zero-length axis may expand to, e.g. shape (1e9, 0). */

@@ -35,6 +35,29 @@ const CONTAINER: Record<DTypeName, TypedArrayConstructor> = {
   complex128: Float64Array,
 };
 
+/** Whether the data bytes already are the C-order, little-endian values of the dtype's typed array. */
+function isDirectlyUsable(array: NpyArray): boolean {
+  const { header } = array;
+  const { dtype } = header;
+  const contiguous = !header.fortranOrder || header.shape.filter((d) => d > 1).length < 2;
+  const perElement = dtype.kind === 'c' ? 2 : 1;
+  return contiguous && dtype.littleEndian && CONTAINER[dtype.name].BYTES_PER_ELEMENT * perElement === dtype.itemsize;
+}
+
+/**
+ * The values as `toTypedArray` gives them, but a view on `data` without copying when its bytes
+ * already are those values (little-endian, C order, aligned): for read-only use.
+ */
+export function typedValues(array: NpyArray): NumericArray {
+  const Container = CONTAINER[array.header.dtype.name];
+  const { byteOffset } = array.data;
+  if (isDirectlyUsable(array) && byteOffset % Container.BYTES_PER_ELEMENT === 0) {
+    const length = array.header.dataBytes / Container.BYTES_PER_ELEMENT;
+    return new (Container as unknown as new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray)(array.data.buffer, byteOffset, length);
+  }
+  return toTypedArray(array);
+}
+
 /** Values of a decoded array in C order and the platform's byte order; complex arrays hold 2 numbers per element. */
 export function toTypedArray(array: NpyArray): NumericArray {
   const { header, data } = array;
@@ -42,8 +65,7 @@ export function toTypedArray(array: NpyArray): NumericArray {
   const Container = CONTAINER[dtype.name];
   const perElement = dtype.kind === 'c' ? 2 : 1;
   const out = new Container(header.count * perElement);
-  const contiguous = !header.fortranOrder || header.shape.filter((d) => d > 1).length < 2;
-  if (contiguous && dtype.littleEndian && Container.BYTES_PER_ELEMENT * perElement === dtype.itemsize) {
+  if (isDirectlyUsable(array)) {
     new Uint8Array(out.buffer).set(data.subarray(0, header.dataBytes));
     return out;
   }

@@ -9,6 +9,7 @@ import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { report } from './stats.js';
 import { benchFanOut, benchLatency } from './streaming.js';
 import { benchGets, benchLargeArrayMemory, benchUploads } from './transfer.js';
+import { benchUi } from './ui.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'npy-bench-'));
 const server = await spawnServer(join(scratch, 'data'));
@@ -19,6 +20,7 @@ try {
   await benchGets(server, scratch);
   await benchFanOut(server);
   await benchLatency(server);
+  await benchUi(server, scratch);
   report({ figure: 'server_memory', ...server.memory() });
 } finally {
   await server.stop();

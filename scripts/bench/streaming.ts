@@ -46,9 +46,13 @@ async function subscribe(server: ServerProcess, channel: string, format: Format)
   return { ws, counter };
 }
 
+/** A producer, once the server has accepted it (its first message; listened for from the start, as it can come with the upgrade). */
 async function publisher(server: ServerProcess, channel: string): Promise<WebSocket> {
-  const ws = await openSocket(`${server.url.replace('http', 'ws')}/ws/publish?channel=${channel}`);
-  await new Promise((resolve) => ws.once('message', resolve)); // accepted
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/publish?channel=${channel}`);
+  await new Promise((resolve, reject) => {
+    ws.once('message', resolve);
+    ws.once('error', reject);
+  });
   return ws;
 }
 
