@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: starts a server in its own process and prints one JSON line per figure, each
- * beside its target and the JSON (or seed) baseline measured or stated for comparison.
+ * `npm run bench`, first part: starts a server in its own process and prints one JSON line per
+ * figure, each beside its target and the JSON (or seed) baseline measured or stated for comparison.
+ * The UI figures follow from ui.bench.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -9,7 +10,6 @@ import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { report } from './stats.js';
 import { benchFanOut, benchLatency } from './streaming.js';
 import { benchGets, benchLargeArrayMemory, benchUploads } from './transfer.js';
-import { benchUi } from './ui.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'npy-bench-'));
 const server = await spawnServer(join(scratch, 'data'));
@@ -20,7 +20,6 @@ try {
   await benchGets(server, scratch);
   await benchFanOut(server);
   await benchLatency(server);
-  await benchUi(server, scratch);
   report({ figure: 'server_memory', ...server.memory() });
 } finally {
   await server.stop();
