@@ -15,10 +15,32 @@ function arrayBytes(n: number): Uint8Array {
   return encodeNpy({ dtype: dtypeFromName('float64'), shape: [values.length], data: new Uint8Array(values.buffer) });
 }
 
-function upload(url: string, bytes: Uint8Array, name: string): Promise<Response> {
+function formWith(bytes: Uint8Array, name: string): FormData {
   const form = new FormData();
   form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
-  return fetch(`${url}/upload`, { method: 'POST', body: form });
+  return form;
+}
+
+function upload(url: string, bytes: Uint8Array, name: string): Promise<Response> {
+  return fetch(`${url}/upload`, { method: 'POST', body: formWith(bytes, name) });
+}
+
+/** Sends the multipart head and half of `bytes`, then stalls until the connection dies. */
+function stalledUpload(url: string, bytes: Uint8Array, name: string): Promise<Response> {
+  const request = new Request(`${url}/upload`, { method: 'POST', body: formWith(bytes, name) });
+  const contentType = request.headers.get('content-type')!;
+  const source = request.body!.getReader();
+  let sentBytes = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sentBytes > bytes.length / 2) return new Promise<void>(() => {}); // never more
+      const { done, value } = await source.read();
+      if (done) return controller.close();
+      sentBytes += value.length;
+      controller.enqueue(value);
+    },
+  });
+  return fetch(`${url}/upload`, { method: 'POST', body, headers: { 'content-type': contentType }, duplex: 'half' } as RequestInit);
 }
 
 const dirs: string[] = [];
@@ -32,23 +54,32 @@ describe('crash safety', () => {
     const sent = new Map<string, Uint8Array>();
     const acknowledged = new Map<number, string>();
     let killed = false;
-    const uploads = Array.from({ length: 24 }, async (_, n) => {
-      const name = `crash-${n}.npy`;
-      const bytes = arrayBytes(n);
-      sent.set(name, bytes);
+    const settle = async (name: string, response: Promise<Response>) => {
       try {
-        const response = await upload(first.url, bytes, name);
-        if (response.ok && !killed) acknowledged.set(((await response.json()) as { index: number }).index, name);
+        const answer = await response;
+        if (answer.ok && !killed) acknowledged.set(((await answer.json()) as { index: number }).index, name);
       } catch {
         // The connection died with the server: not acknowledged.
       }
+    };
+    // Some uploads complete; others stall half-way, so they are surely in flight at the kill.
+    const stalled = Array.from({ length: 6 }, (_, n) => {
+      const name = `stalled-${n}.npy`;
+      const bytes = arrayBytes(100 + n);
+      sent.set(name, bytes);
+      return settle(name, stalledUpload(first.url, bytes, name));
     });
-    // Kill once a few uploads are acknowledged and others are still in flight.
+    const complete = Array.from({ length: 18 }, (_, n) => {
+      const name = `crash-${n}.npy`;
+      const bytes = arrayBytes(n);
+      sent.set(name, bytes);
+      return settle(name, upload(first.url, bytes, name));
+    });
     await expect.poll(() => acknowledged.size, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(3);
     killed = true;
     first.child.kill('SIGKILL');
-    await Promise.all(uploads);
-    expect(acknowledged.size).toBeLessThan(sent.size); // the kill really interrupted uploads
+    await Promise.all([...stalled, ...complete]);
+    expect([...acknowledged.values()].some((name) => name.startsWith('stalled'))).toBe(false);
 
     const second = await spawnServer(dataDir);
     try {
