@@ -1,4 +1,5 @@
 /** The server the app runs itself: the same `startServer` as `npm run serve`, moved along when its port is taken. */
+import { announce } from '../server/announce.js';
 import { type RunningServer, startServer } from '../server/app.js';
 import type { Logger } from '../server/logger.js';
 import { type ServerOptions, withDefaults } from '../server/options.js';
@@ -16,7 +17,7 @@ export async function startEmbeddedServer(flags: Partial<ServerOptions>, logger:
   const { value: server, busyPorts } = await startOnFreePort((port) => startServer({ ...options, port }), options.port);
   const portNote = busyPortsNote(busyPorts);
   if (portNote) logger.warn(`${portNote}; using port ${server.port} instead`);
-  logger.info(`NPY Studio server listening on ${server.url} (data in ${server.store.dataDir})`);
+  announce(server, logger);
   return { server, portNote };
 }
 

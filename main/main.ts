@@ -77,7 +77,9 @@ function runWindowed(options: Extract<DesktopOptions, { mode: 'window' | 'remote
       } else {
         const embedded = await startEmbeddedServer(options.server, consoleLogger);
         closeServerOnQuit(embedded.server);
-        config = { serverUrl: embedded.server.url, mode: 'embedded', version: VERSION };
+        // The UI reads a token from the URL's query, as from a remote server's printed URL.
+        const serverUrl = embedded.server.token ? embedded.server.browserUrl : embedded.server.url;
+        config = { serverUrl, mode: 'embedded', version: VERSION };
         portNote = embedded.portNote;
       }
       handleConfigRequests(ipcMain, config);

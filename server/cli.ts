@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run serve`: the server alone, in plain Node. */
+import { announce } from './announce.js';
 import { startServer } from './app.js';
 import { SERVER_USAGE, UsageError, parseServerArgs } from './cliOptions.js';
 import { consoleLogger } from './logger.js';
@@ -23,8 +24,7 @@ async function main(): Promise<void> {
     console.error(err.code === 'EADDRINUSE' ? `npy-studio-server: port ${options.port ?? 8000} is already in use; pick another with --port` : `npy-studio-server: ${err.message}`);
     process.exit(1);
   });
-  console.log(`NPY Studio server listening on ${server.url} (data in ${server.store.dataDir})`);
-  if (server.token) console.log(`Access token required. Open the UI at:\n    ${server.browserUrl}`);
+  announce(server, consoleLogger);
   const shutdown = (signal: string) => {
     console.log(`${signal} received, shutting down`);
     server.close().then(() => process.exit(0));
