@@ -1,20 +1,14 @@
-import type { ChartDataset, ChartOptions } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { type LineChart, type LineOptions, type XRange, lineOptions } from './lineOptions.js';
 import { Chart } from './setup.js';
 import type { Point } from './points.js';
 import { THEME, withAlpha } from './theme.js';
 
-export type LineChart = Chart<'line', Point[]>;
-export type LineDataset = ChartDataset<'line', Point[]>;
+export { type LineChart, type LineDataset, type XRange, lineDataset, setXRange, wholeRange } from './lineOptions.js';
 
-export interface XRange {
-  min: number;
-  max: number;
-}
+Chart.register(zoomPlugin);
 
-export interface LineChartOptions {
-  xTitle: string;
-  yTitle: string;
-  legend?: NonNullable<ChartOptions<'line'>['plugins']>['legend'];
+export interface LineChartOptions extends LineOptions {
   /** Before a zoom or pan gesture starts (the live view pauses here). */
   onGestureStart?: () => void;
   /** After each step of a zoom or pan gesture, with the x range now shown. */
@@ -23,10 +17,7 @@ export interface LineChartOptions {
   onResize?: () => void;
 }
 
-/**
- * A line chart tuned for many points: no animation or parsing (data arrive decimated, as {x, y}),
- * no point markers, wheel or drag to zoom x, shift-drag to pan.
- */
+/** A line chart on the page, sized by its container: wheel or drag to zoom x, shift-drag to pan. */
 export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOptions): LineChart {
   const rangeChanged = ({ chart }: { chart: Chart }) => {
     const { min, max } = chart.scales.x!;
@@ -36,27 +27,16 @@ export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOpt
     options.onGestureStart?.();
     return true;
   };
+  const base = lineOptions(options);
   return new Chart<'line', Point[]>(canvas, {
     type: 'line',
     data: { datasets: [] },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
+      ...base,
       responsive: true,
-      maintainAspectRatio: false,
       onResize: () => options.onResize?.(),
-      spanGaps: false,
-      // Whole-pixel lines: fractional widths cost a software rasteriser (no GPU) about a third of the frame rate.
-      elements: { point: { radius: 0, hitRadius: 4, hoverRadius: 3 }, line: { borderWidth: 1, tension: 0 } },
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      scales: {
-        x: { type: 'linear', title: { display: true, text: options.xTitle }, ticks: { maxRotation: 0 } },
-        y: { type: 'linear', title: { display: true, text: options.yTitle } },
-      },
       plugins: {
-        legend: { display: false, labels: { boxWidth: 12, boxHeight: 2 }, ...options.legend },
-        tooltip: { animation: false },
+        ...base.plugins,
         zoom: {
           zoom: {
             mode: 'x',
@@ -71,21 +51,4 @@ export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOpt
       },
     },
   });
-}
-
-/** An empty line in one colour (its legend swatch and hover point too). */
-export function lineDataset(label: string, colour: string): LineDataset {
-  return { label, data: [], borderColor: colour, backgroundColor: colour, pointBackgroundColor: colour };
-}
-
-/** Shows `range` on the chart's x axis, or lets the chart fit its data when undefined. */
-export function setXRange(chart: LineChart, range: Partial<XRange> | undefined): void {
-  const x = chart.options.scales!.x!;
-  x.min = range?.min;
-  x.max = range?.max;
-}
-
-/** A range widened to whole numbers, for index axes: no tick labels such as 4,293.3. */
-export function wholeRange(range: XRange): XRange {
-  return { min: Math.floor(range.min), max: Math.ceil(range.max) };
 }

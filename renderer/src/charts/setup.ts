@@ -1,8 +1,8 @@
 import { Chart, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
-import zoomPlugin from 'chartjs-plugin-zoom';
 import { THEME } from './theme.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip, zoomPlugin);
+// No DOM here: the live view's worker shares this module (the zoom plugin, which needs a DOM, is registered by lineChart.ts).
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
 Chart.defaults.color = THEME.text;
 Chart.defaults.borderColor = THEME.grid;
 Chart.defaults.font.family = THEME.font;

@@ -1,44 +1,30 @@
 import type { LegendItem } from 'chart.js';
-import { type LineChart, type XRange, createLineChart, lineDataset, setXRange, wholeRange } from '../charts/lineChart.js';
-import { decimatedPoints } from '../charts/points.js';
+import { type ChartPointerEvent, createOffscreenLineChart, dispatchPointer, resizeChart } from '../charts/offscreenLineChart.js';
+import { type LineChart, lineDataset, setXRange } from '../charts/lineOptions.js';
+import { columnPoints } from '../charts/points.js';
 import { seriesColour, withAlpha } from '../charts/theme.js';
-import { type XAxisMode, visibleIndices, xAccessor } from './frameRange.js';
-import type { LiveFrame } from './liveBuffer.js';
+import { type LiveChartData, STATS_PER_SERIES } from './liveChartData.js';
+import type { PlotGeometry } from './liveChartsProtocol.js';
 import { seriesLabel } from './liveExport.js';
 
-export interface LiveRenderOptions {
-  xAxis: XAxisMode;
-  /** Points the window holds when full: the sample axis spans this much while filling. */
-  capacity: number;
-  rollingWindow: number;
-  /** The zoomed x range, if any. */
-  range?: XRange;
-}
-
-/** The bottom chart has three datasets per series: mean, mean + std (filled down to) mean − std. */
-const STATS_PER_SERIES = 3;
-
-/** The live view's two charts: the signal on top, its rolling mean ± std below, sharing the x axis. */
+/**
+ * The live view's two charts, run in a worker on the page's transferred canvases: the signal on
+ * top, its rolling mean ± std below (the band filled between), sharing the x axis.
+ */
 export class LiveCharts {
   readonly signal: LineChart;
   readonly stats: LineChart;
 
-  constructor(
-    signalCanvas: HTMLCanvasElement,
-    statsCanvas: HTMLCanvasElement,
-    callbacks: { onGestureStart: () => void; onRangeChange: (range: XRange) => void; onResize: () => void },
-  ) {
-    this.signal = createLineChart(signalCanvas, {
+  constructor(signalCanvas: OffscreenCanvas, statsCanvas: OffscreenCanvas) {
+    this.signal = createOffscreenLineChart(signalCanvas, {
       xTitle: 'sample #',
       yTitle: 'value',
       legend: { position: 'top', align: 'end', onClick: (_event, item) => this.toggleSeries(item) },
-      ...callbacks,
     });
-    this.stats = createLineChart(statsCanvas, {
+    this.stats = createOffscreenLineChart(statsCanvas, {
       xTitle: 'sample #',
       yTitle: 'rolling mean ± std',
       legend: { display: true, position: 'top', align: 'end', labels: { boxWidth: 12, boxHeight: 8, filter: (item) => item.datasetIndex! % STATS_PER_SERIES !== 2 } },
-      ...callbacks,
     });
   }
 
@@ -46,39 +32,32 @@ export class LiveCharts {
     return [this.signal, this.stats];
   }
 
-  /** Draws the frame's points within the range; returns how many points per series that is. */
-  render(frame: LiveFrame, options: LiveRenderOptions): number {
-    const { from, to } = visibleIndices(frame, options.xAxis, options.range);
-    const xAt = xAccessor(frame, options.xAxis);
-    this.ensureDatasets(frame.series.length, options.rollingWindow);
-    const signalBuckets = bucketsFor(this.signal);
-    const statsBuckets = bucketsFor(this.stats);
-    frame.series.forEach((series, s) => {
-      const { y, mean, std } = series;
-      this.signal.data.datasets[s]!.data = decimatedPoints(xAt, (i) => y[i]!, from, to, signalBuckets);
-      const [meanSet, upperSet, lowerSet] = this.stats.data.datasets.slice(s * STATS_PER_SERIES, (s + 1) * STATS_PER_SERIES);
-      meanSet!.data = decimatedPoints(xAt, (i) => mean[i]!, from, to, statsBuckets);
-      upperSet!.data = decimatedPoints(xAt, (i) => mean[i]! + std[i]!, from, to, statsBuckets);
-      lowerSet!.data = decimatedPoints(xAt, (i) => mean[i]! - std[i]!, from, to, statsBuckets);
-    });
-    const xTitle = options.xAxis === 'sample' ? 'sample #' : 'x';
-    const shown = options.range && options.xAxis === 'sample' ? wholeRange(options.range) : (options.range ?? fullRange(frame, options));
+  render(data: LiveChartData): void {
+    this.ensureDatasets(data.signal.length);
+    data.signal.forEach((line, d) => (this.signal.data.datasets[d]!.data = columnPoints(line)));
+    data.stats.forEach((line, d) => (this.stats.data.datasets[d]!.data = columnPoints(line)));
+    this.stats.options.scales!.y!.title!.text = data.statsTitle;
     for (const chart of this.charts) {
-      setXRange(chart, shown);
-      chart.options.scales!.x!.title!.text = xTitle;
-      // With x as sent, points need not come in x order, so Chart.js must not assume they do.
-      chart.options.normalized = options.xAxis === 'sample';
+      setXRange(chart, data.xRange);
+      chart.options.scales!.x!.title!.text = data.xTitle;
+      chart.options.normalized = data.normalized;
       chart.update('none');
     }
-    return to - from;
   }
 
-  legendLabels(): string[] {
-    return this.signal.data.datasets.map((d) => d.label ?? '');
+  resize(chart: number, width: number, height: number, pixelRatio: number): void {
+    resizeChart(this.charts[chart]!, width, height, pixelRatio);
   }
 
-  private ensureDatasets(seriesCount: number, rollingWindow: number): void {
-    this.stats.options.scales!.y!.title!.text = `rolling mean ± std (${rollingWindow} points)`;
+  pointer(chart: number, event: ChartPointerEvent, x: number, y: number): void {
+    dispatchPointer(this.charts[chart]!, event, x, y);
+  }
+
+  plots(): PlotGeometry[] {
+    return this.charts.map(({ chartArea: { left, right, top, bottom }, scales }) => ({ left, right, top, bottom, min: scales.x!.min, max: scales.x!.max }));
+  }
+
+  private ensureDatasets(seriesCount: number): void {
     if (this.signal.data.datasets.length === seriesCount) return;
     this.signal.options.plugins!.legend!.display = seriesCount > 1;
     this.signal.data.datasets = Array.from({ length: seriesCount }, (_, s) => lineDataset(seriesLabel(s, seriesCount), seriesColour(s)));
@@ -102,15 +81,3 @@ export class LiveCharts {
     for (const chart of this.charts) chart.update('none');
   }
 }
-
-/** About one bucket per horizontal pixel: min-max keeps two points each. */
-function bucketsFor(chart: LineChart): number {
-  return Math.max(64, Math.round(chart.chartArea?.width ?? chart.width));
-}
-
-/** While the window fills, the sample axis already spans its full length, as on an oscilloscope. */
-function fullRange(frame: LiveFrame, { xAxis, capacity }: LiveRenderOptions): Partial<XRange> | undefined {
-  if (xAxis !== 'sample') return undefined;
-  return { min: frame.firstSample, max: frame.firstSample + Math.max(capacity, frame.x.length) - 1 };
-}
-

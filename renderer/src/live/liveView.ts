@@ -4,14 +4,14 @@ import { byTestId, h, setReadout } from '../app/dom.js';
 import { fileTimestamp, saveBlob } from '../app/download.js';
 import type { ServerConnection } from '../app/serverConnection.js';
 import type { LiveStats } from '../app/liveStats.js';
-import { chartsToPng } from '../charts/exportPng.js';
-import type { XRange } from '../charts/lineChart.js';
+import type { XRange } from '../charts/lineOptions.js';
 import { errorText } from '../data/errorText.js';
 import { formatShape } from '../data/format.js';
 import { type XAxisMode, visibleIndices } from './frameRange.js';
 import { LiveBuffer, type LiveFrame, copyFrame } from './liveBuffer.js';
-import { LiveCharts } from './liveCharts.js';
-import { liveCsv } from './liveExport.js';
+import { liveChartData } from './liveChartData.js';
+import { LiveChartsClient } from './liveChartsClient.js';
+import { liveCsv, seriesLabel } from './liveExport.js';
 import { LiveStatus } from './liveStatus.js';
 import { RateMeter } from './rateMeter.js';
 import { RenderLoop } from './renderLoop.js';
@@ -29,7 +29,7 @@ export class LiveView {
   private readonly seq = new SeqTracker();
   private readonly packetRate = new RateMeter();
   private readonly pointRate = new RateMeter();
-  private readonly charts: LiveCharts;
+  private readonly charts: LiveChartsClient;
   private readonly status: LiveStatus;
   private readonly loop = new RenderLoop(() => this.draw());
   private subscription?: StreamSubscription;
@@ -73,12 +73,13 @@ export class LiveView {
     this.windowDuration = get('live-window-duration');
     this.status = new LiveStatus(root);
     this.buffer = new LiveBuffer(this.windowPoints, this.rollingPoints);
-    this.charts = new LiveCharts(byTestId('live-canvas-signal', root), byTestId('live-canvas-stats', root), {
+    this.charts = new LiveChartsClient([byTestId('live-canvas-signal', root), byTestId('live-canvas-stats', root)], {
       onGestureStart: () => this.setPaused(true),
       onRangeChange: (range) => {
         this.range = range;
         this.loop.request();
       },
+      zoomed: () => this.range,
       onResize: () => this.loop.request(),
     });
 
@@ -193,18 +194,25 @@ export class LiveView {
     if (!this.frozen) this.loop.request();
   }
 
-  private draw(): void {
+  /**
+   * Sends the charts' worker a frame to draw. While it still draws the last one, new points wait
+   * for it (so frames never queue up there) unless `now`: for what the user just did.
+   */
+  private draw(now = false): void {
     if (this.root.hidden) return;
+    if (this.charts.busy && !now) {
+      this.charts.whenIdle(() => this.loop.request());
+      return;
+    }
     const frame = this.frozen ?? this.buffer.frame();
-    this.pointsShown = this.charts.render(frame, {
-      xAxis: this.xAxis,
-      capacity: this.windowPoints,
-      rollingWindow: this.rollingPoints,
-      range: this.range,
-    });
+    const options = { xAxis: this.xAxis, capacity: this.windowPoints, rollingWindow: this.rollingPoints, range: this.range };
+    const { data, pointsShown } = liveChartData(frame, options, { signal: this.charts.plotWidth(0), stats: this.charts.plotWidth(1) });
+    this.charts.render(data);
+    this.pointsShown = pointsShown;
     this.framesDrawn++;
-    this.signalPanel.dataset.seriesCount = String(frame.series.length);
-    this.signalPanel.dataset.legend = this.charts.legendLabels().join('|');
+    const count = frame.series.length;
+    this.signalPanel.dataset.seriesCount = String(count);
+    this.signalPanel.dataset.legend = frame.series.map((_, s) => seriesLabel(s, count)).join('|');
   }
 
   private setPaused(paused: boolean): void {
@@ -214,7 +222,7 @@ export class LiveView {
     this.pauseButton.setAttribute('aria-pressed', String(paused));
     this.pauseButton.textContent = paused ? 'Resume' : 'Pause';
     this.renderStatus();
-    this.loop.request();
+    this.draw(true);
   }
 
   private clear(): void {
@@ -272,13 +280,13 @@ export class LiveView {
 
   private exportCsv(): void {
     // Drawing now makes the screen show exactly the points exported, even while live.
-    if (!this.frozen) this.draw();
+    if (!this.frozen) this.draw(true);
     const frame = this.frozen ?? this.buffer.frame();
     const { from, to } = visibleIndices(frame, this.xAxis, this.range);
     saveBlob(new Blob([liveCsv(frame, from, to)], { type: 'text/csv' }), `${this.subscribedChannel}-${fileTimestamp()}.csv`);
   }
 
   private async exportPng(): Promise<void> {
-    saveBlob(await chartsToPng(this.charts.charts), `${this.subscribedChannel}-${fileTimestamp()}.png`);
+    saveBlob(await this.charts.toPng(), `${this.subscribedChannel}-${fileTimestamp()}.png`);
   }
 }
