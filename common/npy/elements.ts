@@ -1,10 +1,6 @@
 import type { DType } from './dtype.js';
 import type { NpyHeader } from './header.js';
 
-/** One element as JavaScript holds it exactly: 64-bit integers as bigint, complex as [re, im]. */
-export type ElementValue = number | bigint | boolean | readonly [number, number];
-export type ElementReader = (view: DataView, offset: number) => ElementValue;
-
 /** Decodes IEEE 754 half precision, which DataView cannot read on Node 20. */
 export function float16ToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -48,61 +44,33 @@ export function realReader(dtype: DType): (view: DataView, offset: number) => nu
   }
 }
 
-export function elementReader(dtype: DType): ElementReader {
-  const read = realReader(dtype);
-  if (dtype.kind !== 'c') return read;
-  const half = dtype.itemsize / 2;
-  return (v, o) => [read(v, o) as number, read(v, o + half) as number] as const;
-}
-
 /**
- * Walks the elements in C (row-major) order whatever the file's layout, as `tolist()` does,
- * tracking each element's byte offset in the data.
+ * Byte offsets of every element in C (row-major) order whatever the file's layout, as `tolist()`
+ * walks them: an odometer over the index, moving by each axis's stride in the file.
  */
-export class COrderWalker {
-  /** Byte offset of the current element. */
-  offset = 0;
-  private readonly index: number[];
-  private readonly strides: number[];
-
-  constructor(private readonly header: Pick<NpyHeader, 'shape' | 'fortranOrder' | 'dtype'>) {
-    const { shape, fortranOrder, dtype } = header;
-    this.index = new Array<number>(shape.length).fill(0);
-    this.strides = new Array<number>(shape.length);
-    let stride = dtype.itemsize;
-    // In Fortran order the first axis varies fastest in memory; in C order the last.
-    for (let k = 0; k < shape.length; k++) {
-      const axis = fortranOrder ? k : shape.length - 1 - k;
-      this.strides[axis] = stride;
-      stride *= shape[axis]!;
-    }
-  }
-
-  /** Moves to the next element; returns how many trailing axes wrapped round to zero. */
-  advance(): number {
-    const { shape } = this.header;
-    let wrapped = 0;
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      this.index[axis]!++;
-      this.offset += this.strides[axis]!;
-      if (this.index[axis]! < shape[axis]!) break;
-      this.offset -= this.strides[axis]! * shape[axis]!;
-      this.index[axis] = 0;
-      wrapped++;
-    }
-    return wrapped;
-  }
-}
-
-/** Byte offsets of every element in C order. */
 export function* cOrderOffsets(header: Pick<NpyHeader, 'shape' | 'fortranOrder' | 'count' | 'dtype'>): Generator<number> {
-  if (!header.fortranOrder || header.shape.length < 2) {
-    for (let i = 0; i < header.count; i++) yield i * header.dtype.itemsize;
+  const { shape, fortranOrder, count, dtype } = header;
+  if (!fortranOrder || shape.length < 2) {
+    for (let i = 0; i < count; i++) yield i * dtype.itemsize;
     return;
   }
-  const walker = new COrderWalker(header);
-  for (let n = 0; n < header.count; n++) {
-    yield walker.offset;
-    walker.advance();
+  // In Fortran order the first axis varies fastest in memory.
+  const strides: number[] = [];
+  let stride = dtype.itemsize;
+  for (const dim of shape) {
+    strides.push(stride);
+    stride *= dim;
+  }
+  const index = new Array<number>(shape.length).fill(0);
+  let offset = 0;
+  for (let n = 0; n < count; n++) {
+    yield offset;
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      index[axis]!++;
+      offset += strides[axis]!;
+      if (index[axis]! < shape[axis]!) break;
+      offset -= strides[axis]! * shape[axis]!;
+      index[axis] = 0;
+    }
   }
 }
