@@ -17,7 +17,9 @@ function contentSecurityPolicyMeta(): Plugin {
     transformIndexHtml: () => {
       const { 'frame-ancestors': _headerOnly, ...directives }: Record<string, readonly string[]> = CSP_DIRECTIVES;
       if (dev) directives['style-src'] = [...directives['style-src']!, "'unsafe-inline'"];
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: serializeCsp(directives) }, injectTo: 'head-prepend' }];
+      return [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: serializeCsp(directives) }, injectTo: 'head-prepend' },
+      ];
     },
   };
 }

@@ -22,7 +22,13 @@ afterEach(async () => {
 async function subscribe(channel: string, binary: boolean): Promise<StreamData[]> {
   const received: StreamData[] = [];
   let answered = false;
-  const subscription = client.stream({ channel, binary, autoStart: true, onData: (d) => received.push(d), onStatus: () => (answered = true) });
+  const subscription = client.stream({
+    channel,
+    binary,
+    autoStart: true,
+    onData: (d) => received.push(d),
+    onStatus: () => (answered = true),
+  });
   closers.push(subscription);
   await until(() => answered);
   return received;
@@ -40,7 +46,10 @@ describe('encodePacket', () => {
     expect(encodePacket({ y: Int16Array.from([1, 2]) })).toBeInstanceOf(Uint8Array);
     expect(encodePacket({ y: [Float32Array.from([1]), Float32Array.from([2])] })).toBeInstanceOf(Uint8Array);
     expect(JSON.parse(encodePacket({ y: Int16Array.from([1, 2, 3, 4]), shape: [2, 2], timestamp: 5 }) as string)).toEqual({
-      y: [[1, 2], [3, 4]],
+      y: [
+        [1, 2],
+        [3, 4],
+      ],
       timestamp: 5,
     });
     expect(JSON.parse(encodePacket({ y: [NaN, Infinity, -Infinity], x: [0, 1, 2] }) as string)).toEqual({
@@ -58,7 +67,14 @@ describe('Publisher', () => {
     expect(p.send({ y: Int16Array.from([-5, 0, 5]) })).toBe(true);
     p.send({ y: [Float32Array.from([0.25, 0.5]), Float32Array.from([1.5, 3]), Float32Array.from([-1, -2])] });
     p.send({ y: Float32Array.from([1, 2, 3, 4]), shape: [2, 2] });
-    p.send({ y: [[1, 2], [3, 4]], x: [10, 20], timestamp: 99 });
+    p.send({
+      y: [
+        [1, 2],
+        [3, 4],
+      ],
+      x: [10, 20],
+      timestamp: 99,
+    });
     await p.flush();
     await until(() => binary.length === 4 && json.length === 4);
 
@@ -102,7 +118,10 @@ describe('Publisher', () => {
     const port = server.port;
     await server.close();
     const offline = new NpyClient({ baseUrl: `http://127.0.0.1:${port}`, webSocket: (url) => new WebSocket(url) });
-    const error = await offline.publish('lab').ready().catch((err: unknown) => err);
+    const error = await offline
+      .publish('lab')
+      .ready()
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain('ECONNREFUSED');
   });

@@ -103,7 +103,9 @@ export class Publisher extends ReconnectingSocket {
     for (const flush of this.pendingFlushes.splice(0)) flush.reject(new Error('the connection closed before the server answered'));
     if (!this.everAccepted) {
       this.settleAcceptance.reject(
-        this.refusal ? new ApiError(code, this.refusal) : new ConnectionError(this.url, new Error(error ?? `connection closed (code ${code})`)),
+        this.refusal
+          ? new ApiError(code, this.refusal)
+          : new ConnectionError(this.url, new Error(error ?? `connection closed (code ${code})`)),
       );
       return false;
     }

@@ -26,7 +26,11 @@ function numpyStats(path: string): { min: number; max: number; mean: number } {
     'a = np.load(sys.argv[1]); a = a[np.isfinite(a)]',
     'print(json.dumps(dict(min=float(a.min()), max=float(a.max()), mean=float(a.mean()))))',
   ].join('\n');
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', code, path], { encoding: 'utf8' })) as { min: number; max: number; mean: number };
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', code, path], { encoding: 'utf8' })) as {
+    min: number;
+    max: number;
+    mean: number;
+  };
 }
 
 async function expectStats(page: Page, path: string, count: number): Promise<void> {

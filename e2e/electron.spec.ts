@@ -38,7 +38,8 @@ function findElectron(): { executable: string } | { reason: string } {
 
 const electron = findElectron();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-const skipReason = 'reason' in electron ? electron.reason : noDisplay ? 'no display (DISPLAY/WAYLAND_DISPLAY unset): run under xvfb-run' : undefined;
+const skipReason =
+  'reason' in electron ? electron.reason : noDisplay ? 'no display (DISPLAY/WAYLAND_DISPLAY unset): run under xvfb-run' : undefined;
 const executable = 'executable' in electron ? electron.executable : '';
 
 test.describe('Electron app', () => {
@@ -67,10 +68,12 @@ test.describe('Electron app', () => {
       await expect(page.locator('body')).not.toBeEmpty();
 
       // The renderer is sandboxed: the bridge is all it gets.
-      expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual([
-        'undefined',
-        'undefined',
-      ]);
+      expect(
+        await page.evaluate(() => [
+          typeof (globalThis as { require?: unknown }).require,
+          typeof (globalThis as { process?: unknown }).process,
+        ]),
+      ).toEqual(['undefined', 'undefined']);
       const config = await page.evaluate(() => (globalThis as unknown as { npyStudio: DesktopBridge }).npyStudio.getConfig());
       expect(config).toMatchObject({ mode: 'embedded', serverUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
 
@@ -85,7 +88,9 @@ test.describe('Electron app', () => {
 
   test('--server-only serves without a window and exits 0 on SIGTERM', async () => {
     const child = spawn(executable, appArgs('--server-only', '--port', '0'), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const url = await listeningUrl(child);
       const health = (await (await fetch(`${url}/health`)).json()) as HealthResponse;

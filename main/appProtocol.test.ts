@@ -24,7 +24,10 @@ afterAll(() => {
 
 describe('APP_SCHEME_PRIVILEGES', () => {
   it('registers app: as a standard, secure, fetchable, CORS-enabled scheme', () => {
-    expect(APP_SCHEME_PRIVILEGES).toEqual({ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } });
+    expect(APP_SCHEME_PRIVILEGES).toEqual({
+      scheme: 'app',
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    });
   });
 });
 
@@ -125,7 +128,14 @@ describe('serveAppRequest', () => {
 describe('CONTENT_SECURITY_POLICY', () => {
   it('is the strict policy: own scripts only, HTTP/WS connections to servers, no plugins, bases or framing', () => {
     const directives = CONTENT_SECURITY_POLICY.split('; ');
-    for (const strict of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+    for (const strict of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(directives).toContain(strict);
     }
     expect(directives).toContain("connect-src 'self' http: https: ws: wss:");

@@ -10,7 +10,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
 };
 
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -68,7 +67,9 @@ export async function serveAppRequest(request: Request, rootDir: string): Promis
     body = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR' ? plainResponse(404, 'Not Found') : plainResponse(500, 'Internal Server Error');
+    return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR'
+      ? plainResponse(404, 'Not Found')
+      : plainResponse(500, 'Internal Server Error');
   }
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
     status: 200,

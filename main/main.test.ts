@@ -38,7 +38,9 @@ const { makeFakeElectron } = vi.hoisted(() => ({
       app,
       BrowserWindow,
       protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-      session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
+      session: {
+        defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() },
+      },
       ipcMain: { handle: vi.fn() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
       dialog: { showErrorBox: vi.fn() },
@@ -204,7 +206,9 @@ describe('--server-only', () => {
   it('serves without a window or instance lock and exits 0 on SIGTERM', async () => {
     const before = [...process.listeners('SIGTERM'), ...process.listeners('SIGINT')];
     await launch('--server-only', '--port', '0', '--data-dir', join(dir, 'data'));
-    await vi.waitFor(() => expect(log).toHaveBeenCalledWith(expect.stringMatching(/^NPY Studio server listening on http:\/\/127\.0\.0\.1:\d+ /)));
+    await vi.waitFor(() =>
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/^NPY Studio server listening on http:\/\/127\.0\.0\.1:\d+ /)),
+    );
     const url = /listening on (\S+)/.exec(log.mock.calls.at(-1)![0] as string)![1]!;
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'healthy' });
     expect(electron.BrowserWindow.instances).toEqual([]);

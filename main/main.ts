@@ -85,7 +85,11 @@ function runWindowed(options: Extract<DesktopOptions, { mode: 'window' | 'remote
       handleConfigRequests(ipcMain, config);
       window = createMainWindow(
         { BrowserWindow, screen, logger: consoleLogger },
-        { title: windowTitle(config.serverUrl, portNote), preloadPath: PRELOAD_PATH, stateFile: join(app.getPath('userData'), 'window-state.json') },
+        {
+          title: windowTitle(config.serverUrl, portNote),
+          preloadPath: PRELOAD_PATH,
+          stateFile: join(app.getPath('userData'), 'window-state.json'),
+        },
       );
     })
     .catch((err: Error) => fail(err, true));

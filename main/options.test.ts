@@ -38,7 +38,17 @@ describe('parseDesktopArgs', () => {
   });
 
   it('ignores the switches and positionals Electron, Chromium and Playwright add', () => {
-    const argv = ['.', '--no-sandbox', '--inspect=0', '--remote-debugging-port=0', '--enable-logging', '-psn_0_12345', '--port', '8001', '--ozone-platform=headless'];
+    const argv = [
+      '.',
+      '--no-sandbox',
+      '--inspect=0',
+      '--remote-debugging-port=0',
+      '--enable-logging',
+      '-psn_0_12345',
+      '--port',
+      '8001',
+      '--ozone-platform=headless',
+    ];
     expect(parseDesktopArgs(argv)).toMatchObject({ mode: 'window', server: { port: 8001 } });
   });
 

@@ -34,20 +34,25 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
     if (isString && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
     // parseArgs takes `--data-dir --port` as data dir "--port"; strict parsing would refuse it, so do we.
     if (isString && !token.inlineValue && token.value?.startsWith('-')) {
-      throw new UsageError(`${token.rawName} needs a value, got ${JSON.stringify(token.value)} (write ${token.rawName}=VALUE if it starts with -)`);
+      throw new UsageError(
+        `${token.rawName} needs a value, got ${JSON.stringify(token.value)} (write ${token.rawName}=VALUE if it starts with -)`,
+      );
     }
     if (!isString && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
   }
   if (values.help) return { mode: 'help' };
 
   // The checks above leave only string values (or lists of them) under our string flags.
-  const serverFlags = Object.fromEntries(Object.keys(SERVER_ARG_SPEC).map((name) => [name, values[name]])) as Parameters<typeof serverOptionsFromFlags>[0];
+  const serverFlags = Object.fromEntries(Object.keys(SERVER_ARG_SPEC).map((name) => [name, values[name]])) as Parameters<
+    typeof serverOptionsFromFlags
+  >[0];
   const remote = values.remote as string | undefined;
   if (remote === undefined) return { mode: values['server-only'] ? 'server-only' : 'window', server: serverOptionsFromFlags(serverFlags) };
 
   if (values['server-only']) throw new UsageError('--remote and --server-only cannot be combined');
   const given = Object.keys(serverFlags).filter((name) => values[name] !== undefined);
-  if (given.length > 0) throw new UsageError(`--remote uses a remote server, so ${given.map((name) => `--${name}`).join(', ')} cannot be used with it`);
+  if (given.length > 0)
+    throw new UsageError(`--remote uses a remote server, so ${given.map((name) => `--${name}`).join(', ')} cannot be used with it`);
   return { mode: 'remote', remoteUrl: parseRemoteUrl(remote) };
 }
 
@@ -59,7 +64,8 @@ export function parseRemoteUrl(text: string): string {
   } catch {
     throw new UsageError(`invalid --remote URL ${JSON.stringify(text)}: use e.g. http://192.168.1.20:8000`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--remote must be an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--remote must be an http:// or https:// URL, not ${url.protocol}`);
   if (url.username || url.password) throw new UsageError('--remote must not contain a user name or password');
   if (url.search || url.hash) throw new UsageError('--remote must not contain a query or fragment');
   return url.href.replace(/\/+$/, '');

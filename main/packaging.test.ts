@@ -13,5 +13,7 @@ it('electron-builder packs main, preload, renderer, server and production depend
     cwd: ROOT,
     timeout: 170_000,
   });
-  expect(stdout).toMatch(/package-smoke: ok in [\d.]+s: app\.asar has \d+ entries including dist\/main\/main\.js, dist\/main\/preload\.cjs, dist\/renderer\/index\.html, dist\/server\/app\.js; "main" is dist\/main\/main\.js/);
+  expect(stdout).toMatch(
+    /package-smoke: ok in [\d.]+s: app\.asar has \d+ entries including dist\/main\/main\.js, dist\/main\/preload\.cjs, dist\/renderer\/index\.html, dist\/server\/app\.js; "main" is dist\/main\/main\.js/,
+  );
 }, 180_000);

@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import type { App, IpcMain, IpcMainInvokeEvent, Session, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { type DesktopConfig, GET_CONFIG_CHANNEL } from '../common/desktop.js';
-import { denyAllPermissions, handleConfigRequests, hardenAllWebContents, hardenWebContents, isTrustedSender, isWebUrl, secureWebPreferences } from './security.js';
+import {
+  denyAllPermissions,
+  handleConfigRequests,
+  hardenAllWebContents,
+  hardenWebContents,
+  isTrustedSender,
+  isWebUrl,
+  secureWebPreferences,
+} from './security.js';
 
 type WindowOpenHandler = (details: { url: string }) => { action: string };
 
@@ -44,14 +52,24 @@ describe('secureWebPreferences', () => {
 });
 
 describe('hardenWebContents', () => {
-  it.each(['will-navigate', 'will-frame-navigate', 'will-redirect'])('%s: blocks every destination outside app://npy-studio', (eventName) => {
-    const { contents } = hardened();
-    for (const url of ['https://example.org/', 'http://127.0.0.1:8000/', 'file:///etc/passwd', 'app://other/', 'javascript:alert(1)', 'data:text/html,hi']) {
-      const event = navigation(url);
-      contents.emit(eventName, event);
-      expect(event.preventDefault, `${eventName} ${url}`).toHaveBeenCalledOnce();
-    }
-  });
+  it.each(['will-navigate', 'will-frame-navigate', 'will-redirect'])(
+    '%s: blocks every destination outside app://npy-studio',
+    (eventName) => {
+      const { contents } = hardened();
+      for (const url of [
+        'https://example.org/',
+        'http://127.0.0.1:8000/',
+        'file:///etc/passwd',
+        'app://other/',
+        'javascript:alert(1)',
+        'data:text/html,hi',
+      ]) {
+        const event = navigation(url);
+        contents.emit(eventName, event);
+        expect(event.preventDefault, `${eventName} ${url}`).toHaveBeenCalledOnce();
+      }
+    },
+  );
 
   it.each(['will-navigate', 'will-frame-navigate', 'will-redirect'])('%s: lets the app move within its own pages', (eventName) => {
     const { contents } = hardened();
@@ -73,7 +91,14 @@ describe('hardenWebContents', () => {
     for (const url of ['https://numpy.org/doc/', 'http://192.168.1.20:8000/']) {
       expect(handler({ url })).toEqual({ action: 'deny' });
     }
-    for (const url of ['file:///etc/passwd', 'app://npy-studio/index.html', 'smb://host/share', 'javascript:alert(1)', 'about:blank', 'garbage']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'app://npy-studio/index.html',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'about:blank',
+      'garbage',
+    ]) {
       expect(handler({ url })).toEqual({ action: 'deny' });
     }
     expect(openExternal.mock.calls).toEqual([['https://numpy.org/doc/'], ['http://192.168.1.20:8000/']]);
@@ -115,7 +140,11 @@ describe('denyAllPermissions', () => {
     const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() };
     denyAllPermissions(session as unknown as Session);
 
-    const request = session.setPermissionRequestHandler.mock.calls[0]![0] as (c: unknown, p: string, callback: (granted: boolean) => void) => void;
+    const request = session.setPermissionRequestHandler.mock.calls[0]![0] as (
+      c: unknown,
+      p: string,
+      callback: (granted: boolean) => void,
+    ) => void;
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
       const callback = vi.fn();
       request({}, permission, callback);

@@ -25,8 +25,14 @@ export interface WindowSettings {
   stateFile: string;
 }
 
-export function createMainWindow({ BrowserWindow, screen, logger }: WindowDeps, { title, preloadPath, stateFile }: WindowSettings): BrowserWindow {
-  const state = fitToDisplays(loadWindowState(stateFile), screen.getAllDisplays().map((display) => display.workArea));
+export function createMainWindow(
+  { BrowserWindow, screen, logger }: WindowDeps,
+  { title, preloadPath, stateFile }: WindowSettings,
+): BrowserWindow {
+  const state = fitToDisplays(
+    loadWindowState(stateFile),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
   const window = new BrowserWindow({
     x: state.x,
     y: state.y,

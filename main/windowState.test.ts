@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WINDOW_STATE, MIN_HEIGHT, MIN_WIDTH, fitToDisplays, loadWindowState, rememberWindowState, saveWindowState } from './windowState.js';
+import {
+  DEFAULT_WINDOW_STATE,
+  MIN_HEIGHT,
+  MIN_WIDTH,
+  fitToDisplays,
+  loadWindowState,
+  rememberWindowState,
+  saveWindowState,
+} from './windowState.js';
 
 let dir: string;
 let file: string;

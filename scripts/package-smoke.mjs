@@ -49,7 +49,15 @@ function stubElectronDist(work) {
 
 function runElectronBuilder(project, electronDist, output) {
   const cli = join(dirname(require.resolve('electron-builder/package.json')), 'cli.js');
-  const args = ['--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`, '-c.npmRebuild=false'];
+  const args = [
+    '--linux',
+    'dir',
+    '--publish',
+    'never',
+    `-c.electronDist=${electronDist}`,
+    `-c.directories.output=${output}`,
+    '-c.npmRebuild=false',
+  ];
   const result = spawnSync(process.execPath, [cli, ...args], {
     cwd: project,
     encoding: 'utf8',
@@ -64,7 +72,8 @@ function runElectronBuilder(project, electronDist, output) {
     },
     timeout: 300_000,
   });
-  if (result.status !== 0) throw new Error(`electron-builder failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`electron-builder failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
 }
 
 function checkAsar(archive) {

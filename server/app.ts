@@ -33,7 +33,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-
 export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -133,7 +132,6 @@ function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sock
     serveSubscriber(ws, hub, channel, options.maxBufferedBytes);
   });
 }
-
 
 /** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */
 export function rejectUpgrade(socket: Duplex, status: number, detail: string): void {

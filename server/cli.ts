@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   }
   const { help: _help, ...options } = args;
   const server = await startServer({ rendererDir: RENDERER_DIR, logger: consoleLogger, ...options }).catch((err: NodeJS.ErrnoException) => {
-    console.error(err.code === 'EADDRINUSE' ? `npy-studio-server: port ${options.port ?? 8000} is already in use; pick another with --port` : `npy-studio-server: ${err.message}`);
+    console.error(
+      err.code === 'EADDRINUSE'
+        ? `npy-studio-server: port ${options.port ?? 8000} is already in use; pick another with --port`
+        : `npy-studio-server: ${err.message}`,
+    );
     process.exit(1);
   });
   announce(server, consoleLogger);

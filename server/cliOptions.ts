@@ -58,16 +58,19 @@ function parseRate(text: string): number {
 }
 
 /** Server options from already-parsed flag values (shared by `npm run serve` and the Electron app). */
-export function serverOptionsFromFlags(values: {
-  host?: string;
-  port?: string;
-  'data-dir'?: string;
-  'max-upload'?: string;
-  rate?: string;
-  'allow-origin'?: string[];
-  token?: string;
-  'no-auth'?: boolean;
-}, env: NodeJS.ProcessEnv = process.env): Partial<ServerOptions> {
+export function serverOptionsFromFlags(
+  values: {
+    host?: string;
+    port?: string;
+    'data-dir'?: string;
+    'max-upload'?: string;
+    rate?: string;
+    'allow-origin'?: string[];
+    token?: string;
+    'no-auth'?: boolean;
+  },
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<ServerOptions> {
   return {
     host: values.host,
     port: values.port === undefined ? undefined : parsePort(values.port),

@@ -66,7 +66,14 @@ describe('seed scenarios', () => {
     const response = await uploadBytes(url, bytes, 'random.npy');
     expect(response.status).toBe(200);
     const body = await json<UploadResponse>(response);
-    expect(body).toMatchObject({ status: 'success', shape: [100, 50], dtype: 'float64', index: 0, name: 'random.npy', bytes: bytes.length });
+    expect(body).toMatchObject({
+      status: 'success',
+      shape: [100, 50],
+      dtype: 'float64',
+      index: 0,
+      name: 'random.npy',
+      bytes: bytes.length,
+    });
     expect(new Date(body.created).toISOString()).toBe(body.created);
     // The next upload gets the next index.
     expect((await uploadFixture('i4_le')).index).toBe(1);
@@ -81,7 +88,24 @@ describe('seed scenarios', () => {
     expect((await listArrays()).count).toBe(0);
   });
 
-  const DTYPE_FIXTURES = ['i4_le', 'f4_le', 'c16_le', 'b1_na', 'u1_na', 'i8_le', 'f8_be', 'i4_be', 'f8_fortran', 'c8_fortran', 'u8_le', 'f2_le', 'i2_c_3d', 'f8_be_fortran_3d', 'scalar_i8_be', 'empty_2x0'];
+  const DTYPE_FIXTURES = [
+    'i4_le',
+    'f4_le',
+    'c16_le',
+    'b1_na',
+    'u1_na',
+    'i8_le',
+    'f8_be',
+    'i4_be',
+    'f8_fortran',
+    'c8_fortran',
+    'u8_le',
+    'f2_le',
+    'i2_c_3d',
+    'f8_be_fortran_3d',
+    'scalar_i8_be',
+    'empty_2x0',
+  ];
 
   it('uploads many dtypes and returns the exact tolist() of each from GET /array/{i}', async () => {
     for (const [i, name] of DTYPE_FIXTURES.entries()) {

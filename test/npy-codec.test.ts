@@ -125,7 +125,10 @@ describe('decoding every valid fixture written by numpy', () => {
     for (let i = 0; i < flat.length; i++) {
       const expectedValue = tagValue(flat[i]!);
       const actual = values[i]!;
-      const same = typeof expectedValue === 'bigint' && typeof actual === 'number' ? BigInt(actual) === expectedValue : Object.is(actual, expectedValue);
+      const same =
+        typeof expectedValue === 'bigint' && typeof actual === 'number'
+          ? BigInt(actual) === expectedValue
+          : Object.is(actual, expectedValue);
       if (!same) mismatches.push(`[${i}] ${String(actual)} != ${String(expectedValue)}`);
     }
     expect(mismatches).toEqual([]);
@@ -323,11 +326,19 @@ describe('encoding, read back by real numpy', () => {
   const canonical = (t: Tagged): Tagged =>
     Array.isArray(t) ? t.map(canonical) : typeof t === 'string' && t.startsWith('f:') ? f(Number(t.slice(2))) : t;
   const i = (x: number | bigint): string => `i:${x}`;
-  const reshape = <T>(flat: T[], cols: number): T[][] => Array.from({ length: flat.length / cols }, (_, r) => flat.slice(r * cols, r * cols + cols));
+  const reshape = <T>(flat: T[], cols: number): T[][] =>
+    Array.from({ length: flat.length / cols }, (_, r) => flat.slice(r * cols, r * cols + cols));
 
   function cases(): Case[] {
     const out: Case[] = [];
-    const add = (name: string, values: NumericArray, dtype: string, data: Tagged, shape?: number[], dtypeName?: Parameters<typeof typedArrayToNpy>[2]) => {
+    const add = (
+      name: string,
+      values: NumericArray,
+      dtype: string,
+      data: Tagged,
+      shape?: number[],
+      dtypeName?: Parameters<typeof typedArrayToNpy>[2],
+    ) => {
       const bytes = typedArrayToNpy(values, shape, dtypeName);
       out.push({ name, bytes, dtype, shape: shape ?? [values.length], fortran: false, data });
     };
@@ -348,7 +359,18 @@ describe('encoding, read back by real numpy', () => {
     add('u8', Uint8Array.of(0, 255), 'uint8', [i(0), i(255)]);
     add('bool', Uint8Array.of(1, 0, 1, 1), 'bool', reshape([true, false, true, true], 2), [2, 2], 'bool');
     const c128 = Float64Array.of(1, -2, NaN, 0.5, -0, Infinity);
-    add('c128', c128, 'complex128', [[f(1), f(-2)], [f(NaN), f(0.5)], [f(-0), f(Infinity)]], [3], 'complex128');
+    add(
+      'c128',
+      c128,
+      'complex128',
+      [
+        [f(1), f(-2)],
+        [f(NaN), f(0.5)],
+        [f(-0), f(Infinity)],
+      ],
+      [3],
+      'complex128',
+    );
     add('c64', Float32Array.of(1.5, 2.5), 'complex64', [[f(1.5), f(2.5)]], [1], 'complex64');
     add('empty', new Float64Array(0), 'float64', [], [0]);
     add('scalar', Float64Array.of(2.5), 'float64', f(2.5), []);
@@ -364,7 +386,10 @@ describe('encoding, read back by real numpy', () => {
       dtype: '>i4',
       shape: [2, 3],
       fortran: true,
-      data: [[i(0), i(1), i(2)], [i(3), i(4), i(5)]],
+      data: [
+        [i(0), i(1), i(2)],
+        [i(3), i(4), i(5)],
+      ],
     });
     return out;
   }
@@ -389,10 +414,12 @@ for path in sys.argv[1:]:
     }
 print(json.dumps(out))
 `;
-    const result = JSON.parse(await runPython(script, all.map((c) => join(dir, `${c.name}.npy`)))) as Record<
-      string,
-      { dtype: string; shape: number[]; fortran: boolean; data: Tagged; resaved: string }
-    >;
+    const result = JSON.parse(
+      await runPython(
+        script,
+        all.map((c) => join(dir, `${c.name}.npy`)),
+      ),
+    ) as Record<string, { dtype: string; shape: number[]; fortran: boolean; data: Tagged; resaved: string }>;
     for (const c of all) {
       const py = result[join(dir, `${c.name}.npy`)]!;
       expect(py.dtype, c.name).toBe(c.dtype);
@@ -406,7 +433,7 @@ print(json.dumps(out))
     }
   });
 
-  it('re-encoding every valid fixture reproduces numpy\'s bytes exactly (versions 1.0 files)', () => {
+  it("re-encoding every valid fixture reproduces numpy's bytes exactly (versions 1.0 files)", () => {
     for (const name of validNames.filter((n) => expected.valid[n]!.version === 1)) {
       const bytes = fixtureBytes('valid', name);
       const { header, data } = decodeNpy(bytes);

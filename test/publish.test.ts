@@ -3,7 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeDataFrame } from '../common/frames.js';
 import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
-import { type ChannelInfo, type DataMessage, MAX_PACKET_VALUES, MAX_SERIES, NPY_MEDIA_TYPE, type StreamListResponse } from '../common/protocol.js';
+import {
+  type ChannelInfo,
+  type DataMessage,
+  MAX_PACKET_VALUES,
+  MAX_SERIES,
+  NPY_MEDIA_TYPE,
+  type StreamListResponse,
+} from '../common/protocol.js';
 import { type TestServer, json, startTestServer } from './helpers/server.js';
 import { TestClient, sleep } from './helpers/ws.js';
 
@@ -112,14 +119,46 @@ describe('JSON packets on /ws/publish', () => {
     const sub = await subscribe('multi');
     const publisher = await RawPublisher.accepted('multi');
     const before = Date.now() / 1000;
-    publisher.send({ y: [[1, 2], [3, 4], [5, 6]] });
-    publisher.send({ y: [[7, 8], [9, 10], [11, 12]], timestamp: null, x: null });
+    publisher.send({
+      y: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    });
+    publisher.send({
+      y: [
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ],
+      timestamp: null,
+      x: null,
+    });
 
     const first = await nextData(sub);
-    expect(first).toMatchObject({ shape: [3, 2], dtype: 'float64', x: [0, 1], y: [[1, 2], [3, 4], [5, 6]], seq: 0 });
+    expect(first).toMatchObject({
+      shape: [3, 2],
+      dtype: 'float64',
+      x: [0, 1],
+      y: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      seq: 0,
+    });
     expect(first.timestamp).toBeGreaterThanOrEqual(before - 1);
     expect(first.timestamp).toBeLessThanOrEqual(Date.now() / 1000 + 1);
-    expect(await nextData(sub)).toMatchObject({ x: [2, 3], y: [[7, 8], [9, 10], [11, 12]], seq: 1 });
+    expect(await nextData(sub)).toMatchObject({
+      x: [2, 3],
+      y: [
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ],
+      seq: 1,
+    });
   });
 
   it("accepts NaN and ±Infinity as strings or as Python's bare json.dumps tokens", async () => {
@@ -173,7 +212,7 @@ describe('a producer at 1 kHz × 100 samples', () => {
     const total = 2000; // ~2 s at 1 kHz
     const packet = (i: number) => Float32Array.from({ length: 100 }, (_, j) => i + j / 100);
     const started = performance.now();
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const due = Math.min(total, Math.floor(performance.now() - started) + 1);
       for (; sent < due; sent++) publisher.send(typedArrayToNpy(packet(sent)));
       await sleep(1);
@@ -304,8 +343,16 @@ describe('POST /stream/{channel}', () => {
 
   it('publishes one .npy body and answers with its seq', async () => {
     const sub = await subscribe('slow', true);
-    const values = Int16Array.from([[5, -6], [7, 8]].flat());
-    for (const [seq, type] of [[0, NPY_MEDIA_TYPE], [1, 'application/octet-stream']] as const) {
+    const values = Int16Array.from(
+      [
+        [5, -6],
+        [7, 8],
+      ].flat(),
+    );
+    for (const [seq, type] of [
+      [0, NPY_MEDIA_TYPE],
+      [1, 'application/octet-stream'],
+    ] as const) {
       const response = await post('slow', typedArrayToNpy(values, [2, 2]), type);
       expect(await json(response)).toEqual({ status: 'published', channel: 'slow', seq });
       const frame = await nextFrame(sub);

@@ -17,7 +17,10 @@ function missingModules(): string | undefined {
     execFileSync(PYTHON, ['-c', 'import numpy, requests, websockets'], { stdio: 'pipe' });
     return undefined;
   } catch (err) {
-    const reason = String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n').at(-1);
+    const reason = String((err as { stderr?: Buffer }).stderr ?? err)
+      .trim()
+      .split('\n')
+      .at(-1);
     return `${PYTHON} cannot import numpy, requests and websockets (${reason}); install python3-numpy python3-requests python3-websockets`;
   }
 }
@@ -197,9 +200,23 @@ print(json.dumps(report))
 
   it('publish_sensor.py at 1 kHz × 100 samples reaches subscribers with every seq and its dtype', async () => {
     const [json, binary] = [await subscribe('py-sensor'), await subscribe('py-sensor', true)];
-    const run = await python(
-      ['publish_sensor.py', '--server', server.url, '--channel', 'py-sensor', '--rate', '1000', '--samples', '100', '--series', '3', '--dtype', 'int16', '--duration', '1'],
-    );
+    const run = await python([
+      'publish_sensor.py',
+      '--server',
+      server.url,
+      '--channel',
+      'py-sensor',
+      '--rate',
+      '1000',
+      '--samples',
+      '100',
+      '--series',
+      '3',
+      '--dtype',
+      'int16',
+      '--duration',
+      '1',
+    ]);
     expect(run.stderr).not.toContain('error');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^published 1000 packets to py-sensor in /) });
 
@@ -214,21 +231,20 @@ print(json.dumps(report))
   });
 
   it('NumpyClient.connect_streaming(binary=True) decodes binary frames into arrays of the exact dtype', async () => {
-    const run = python(
-      [
-        '-c',
-        `
+    const run = python([
+      '-c',
+      `
 import asyncio, json, sys
 from client import NumpyClient
 packets = []
 asyncio.run(NumpyClient(sys.argv[1]).connect_streaming(packets.append, auto_start=False, channel="frames", binary=True, duration=2))
 print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "x dtype": p["x"].dtype.name} for p in packets]))
 `,
-        server.url,
-      ],
-    );
+      server.url,
+    ]);
     // Once its binary choice has arrived, so the packet goes out as a frame.
-    const subscribed = () => server.hub.list().some((c) => c.name === 'frames') && [...server.hub.channel('frames').subscribers].some((s) => s.binary);
+    const subscribed = () =>
+      server.hub.list().some((c) => c.name === 'frames') && [...server.hub.channel('frames').subscribers].some((s) => s.binary);
     await until(subscribed);
     await fetch(`${server.url}/stream/frames`, {
       method: 'POST',
@@ -239,7 +255,20 @@ print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "x dtype": p
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
-      { type: 'data', channel: 'frames', seq: 0, timestamp: expect.any(Number), x: [0, 1], 'x dtype': 'float64', y: [[1, 65535], [7, 8]], shape: [2, 2], dtype: 'uint16' },
+      {
+        type: 'data',
+        channel: 'frames',
+        seq: 0,
+        timestamp: expect.any(Number),
+        x: [0, 1],
+        'x dtype': 'float64',
+        y: [
+          [1, 65535],
+          [7, 8],
+        ],
+        shape: [2, 2],
+        dtype: 'uint16',
+      },
     ]);
   });
 

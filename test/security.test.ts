@@ -16,7 +16,8 @@ async function serve(options: Parameters<typeof startTestServer>[0] = {}): Promi
   return server;
 }
 
-const npy = (values: number[]) => encodeNpy({ dtype: dtypeFromName('float64'), shape: [values.length], data: new Uint8Array(Float64Array.from(values).buffer) });
+const npy = (values: number[]) =>
+  encodeNpy({ dtype: dtypeFromName('float64'), shape: [values.length], data: new Uint8Array(Float64Array.from(values).buffer) });
 
 function uploadForm(): FormData {
   const form = new FormData();
@@ -84,7 +85,11 @@ describe('a server with a token', () => {
       expect(refused.status, `${method} ${path}`).toBe(401);
       expect(((await refused.json()) as { detail: string }).detail).toMatch(/token/);
       expect(refused.headers.get('www-authenticate')).toBe('Bearer');
-      const wrong = await fetch(server.url + path, { method, body: body?.() as RequestInit['body'], headers: { authorization: 'Bearer open-sesame' } });
+      const wrong = await fetch(server.url + path, {
+        method,
+        body: body?.() as RequestInit['body'],
+        headers: { authorization: 'Bearer open-sesame' },
+      });
       expect(wrong.status, `${method} ${path} with a wrong token`).toBe(401);
     }
     const upload = await fetch(`${server.url}/upload`, { method: 'POST', body: uploadForm(), headers: { authorization: 'Bearer sesame' } });
@@ -202,7 +207,13 @@ describe('limits', () => {
     expect(received).toBeLessThan(10);
     const posts = [];
     for (let i = 0; i < 10; i++) {
-      posts.push(await fetch(`${server.url}/stream/fast`, { method: 'POST', body: npy([i]) as RequestInit['body'], headers: { 'content-type': 'application/x-npy' } }));
+      posts.push(
+        await fetch(`${server.url}/stream/fast`, {
+          method: 'POST',
+          body: npy([i]) as RequestInit['body'],
+          headers: { 'content-type': 'application/x-npy' },
+        }),
+      );
     }
     const limited = posts.find((p) => p.status === 429);
     expect(limited).toBeDefined();
@@ -220,7 +231,13 @@ describe('limits', () => {
 
   it('answers a wrong method on a known path with 405, as FastAPI does', async () => {
     const server = await serve();
-    for (const [method, path] of [['GET', '/upload'], ['DELETE', '/arrays'], ['GET', '/control/start'], ['PUT', '/array/0'], ['GET', '/stream/x']]) {
+    for (const [method, path] of [
+      ['GET', '/upload'],
+      ['DELETE', '/arrays'],
+      ['GET', '/control/start'],
+      ['PUT', '/array/0'],
+      ['GET', '/stream/x'],
+    ]) {
       const response = await fetch(server.url + path, { method });
       expect(response.status, `${method} ${path}`).toBe(405);
       expect(await response.json()).toEqual({ detail: 'Method Not Allowed' });

@@ -173,7 +173,7 @@ describe('recovery at start-up', () => {
     expect((await upload(server, 'f4_le')).index).toBe(4);
   });
 
-  it('ignores files in arrays/ that are not the store\'s own', async () => {
+  it("ignores files in arrays/ that are not the store's own", async () => {
     const dir = await populated();
     await writeFile(join(dir, 'arrays', 'notes.txt'), 'hello');
     await writeFile(join(dir, 'arrays', 'x.json'), '{}');

@@ -29,7 +29,9 @@ afterAll(async () => {
 function multipartZeros(count: number, boundary: string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [
-    encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="zeros.npy"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="zeros.npy"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     encodeNpyHeader(dtypeFromName('float64'), [count], false),
   ];
   let remaining = count * 8;
@@ -79,7 +81,11 @@ describe('large transfers', () => {
   it('streams a 200 MB upload to disk without holding it in memory', async () => {
     const count = DATA_BYTES / 8;
     const boundary = `npy-studio-${Date.now()}`;
-    const { result: response, growth, buffers } = await peakMemory(async () => {
+    const {
+      result: response,
+      growth,
+      buffers,
+    } = await peakMemory(async () => {
       const r = await fetch(`${server.url}/upload`, {
         method: 'POST',
         headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
@@ -90,7 +96,13 @@ describe('large transfers', () => {
     });
     expect(response.status).toBe(200);
     const headerLength = encodeNpyHeader(dtypeFromName('float64'), [count], false).length;
-    expect(response.body).toMatchObject({ status: 'success', index: 0, shape: [count], dtype: 'float64', bytes: headerLength + DATA_BYTES });
+    expect(response.body).toMatchObject({
+      status: 'success',
+      index: 0,
+      shape: [count],
+      dtype: 'float64',
+      bytes: headerLength + DATA_BYTES,
+    });
     expect((await stat(join(server.dataDir, 'arrays', '0.npy'))).size).toBe(headerLength + DATA_BYTES);
     expect(await listDir(join(server.dataDir, 'tmp'))).toEqual([]);
     expect(growth).toBeLessThan(LIMIT);
@@ -98,7 +110,11 @@ describe('large transfers', () => {
   });
 
   it('streams the 200 MB array back as .npy without holding it in memory', async () => {
-    const { result: received, growth, buffers } = await peakMemory(async () => {
+    const {
+      result: received,
+      growth,
+      buffers,
+    } = await peakMemory(async () => {
       const r = await fetch(`${server.url}/array/0?format=npy`);
       expect(r.headers.get('content-type')).toBe('application/x-npy');
       let bytes = 0;

@@ -29,7 +29,10 @@ const asData = (m: Record<string, unknown>) => m as unknown as DataMessage;
 
 /** Data messages received so far, in order. */
 function dataMessages(client: TestClient): DataMessage[] {
-  return client.messages().filter((m) => m.type === 'data').map(asData);
+  return client
+    .messages()
+    .filter((m) => m.type === 'data')
+    .map(asData);
 }
 
 /** Waits until every client has a data packet with seq ≥ `seq`. */
@@ -115,7 +118,12 @@ describe('seed scenarios', () => {
     const [a, b, c] = [await connect(), await connect(), await connect()];
     a.send({ action: 'start' });
     for (const client of [a, b, c]) await waitForSeq(client, 5);
-    const bySeq = (client: TestClient) => new Map(client.received.flatMap((r) => (r.kind === 'text' && r.message.type === 'data' ? [[r.message.seq as number, r.text] as const] : [])));
+    const bySeq = (client: TestClient) =>
+      new Map(
+        client.received.flatMap((r) =>
+          r.kind === 'text' && r.message.type === 'data' ? [[r.message.seq as number, r.text] as const] : [],
+        ),
+      );
     const [ma, mb, mc] = [bySeq(a), bySeq(b), bySeq(c)];
     const common = [...ma.keys()].filter((s) => mb.has(s) && mc.has(s));
     expect(common.length).toBeGreaterThanOrEqual(5);

@@ -36,9 +36,7 @@ export type DTypeName = (typeof NAMES)[TypeCode];
 
 export const DTYPE_NAMES: readonly DTypeName[] = Object.values(NAMES);
 
-const CODE_BY_NAME = new Map<string, TypeCode>(
-  (Object.entries(NAMES) as [TypeCode, DTypeName][]).map(([code, name]) => [name, code]),
-);
+const CODE_BY_NAME = new Map<string, TypeCode>((Object.entries(NAMES) as [TypeCode, DTypeName][]).map(([code, name]) => [name, code]));
 
 function isTypeCode(code: string): code is TypeCode {
   return Object.hasOwn(NAMES, code);

@@ -49,7 +49,11 @@ class Parser {
     if (ch === '[') return this.sequence(']', depth);
     if (ch === "'" || ch === '"') return this.string();
     if (ch !== undefined && /[-+0-9]/.test(ch)) return this.number();
-    for (const [word, value] of [['True', true], ['False', false], ['None', null]] as const) {
+    for (const [word, value] of [
+      ['True', true],
+      ['False', false],
+      ['None', null],
+    ] as const) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
         return value;

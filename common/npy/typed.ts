@@ -53,7 +53,11 @@ export function typedValues(array: NpyArray): NumericArray {
   const { byteOffset } = array.data;
   if (isDirectlyUsable(array) && byteOffset % Container.BYTES_PER_ELEMENT === 0) {
     const length = array.header.dataBytes / Container.BYTES_PER_ELEMENT;
-    return new (Container as unknown as new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray)(array.data.buffer, byteOffset, length);
+    return new (Container as unknown as new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray)(
+      array.data.buffer,
+      byteOffset,
+      length,
+    );
   }
   return toTypedArray(array);
 }

@@ -13,7 +13,13 @@ import { benchGets, benchLargeArrayMemory, benchUploads } from './transfer.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'npy-bench-'));
 const server = await spawnServer(join(scratch, 'data'));
-report({ figure: 'machine', cpus: cpus().length, cpu: cpus()[0]?.model, memory_GB: Math.round(totalmem() / 2 ** 30), node: process.version });
+report({
+  figure: 'machine',
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  memory_GB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+});
 try {
   await benchLargeArrayMemory(server, scratch);
   await benchUploads(server, scratch);

@@ -93,7 +93,12 @@ export async function benchFanOut(server: ServerProcess): Promise<void> {
   for (const subscribers of [1, 20]) {
     const json = await fanOut(server, 'json', subscribers, 3);
     const binary = await fanOut(server, 'binary', subscribers, 3);
-    report({ figure: `fanout_${subscribers}_subscribers_json`, ...json, seed_python_per_client: SEED_POINTS_PER_S, target_aggregate: subscribers === 20 ? 1e6 : undefined });
+    report({
+      figure: `fanout_${subscribers}_subscribers_json`,
+      ...json,
+      seed_python_per_client: SEED_POINTS_PER_S,
+      target_aggregate: subscribers === 20 ? 1e6 : undefined,
+    });
     report({
       figure: `fanout_${subscribers}_subscribers_binary`,
       ...binary,

@@ -102,8 +102,20 @@ export async function benchGets(server: ServerProcess, scratch: string): Promise
   }
   const npyMs = median(npy);
   const jsonMs = median(json);
-  report({ figure: 'get_1e6_float64_json', ms: round(jsonMs), target_ms: 300, seed_python_ms: SEED.jsonGet1e6Ms, ratio_vs_seed: round(SEED.jsonGet1e6Ms / jsonMs, 2) });
-  report({ figure: 'get_1e6_float64_npy', ms: round(npyMs), target_ms: 30, json_baseline_ms: round(jsonMs), speedup_vs_json: round(jsonMs / npyMs, 1) });
+  report({
+    figure: 'get_1e6_float64_json',
+    ms: round(jsonMs),
+    target_ms: 300,
+    seed_python_ms: SEED.jsonGet1e6Ms,
+    ratio_vs_seed: round(SEED.jsonGet1e6Ms / jsonMs, 2),
+  });
+  report({
+    figure: 'get_1e6_float64_npy',
+    ms: round(npyMs),
+    target_ms: 30,
+    json_baseline_ms: round(jsonMs),
+    speedup_vs_json: round(jsonMs / npyMs, 1),
+  });
 }
 
 /** 1 GiB up and down again while watching the server's resident memory. */

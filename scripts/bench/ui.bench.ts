@@ -47,7 +47,9 @@ test('live view: frame times at 10 kHz with a 100,000-point window', async ({ pa
     await page.getByTestId('live-channel').fill('ui');
     await page.getByTestId('live-channel').press('Enter');
     // Measure with the window full: that is where drawing costs most.
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__npyStudioStats.pointsShown >= 100_000, undefined, { timeout: 40_000 });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__npyStudioStats.pointsShown >= 100_000, undefined, {
+      timeout: 40_000,
+    });
     const sample = await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals;
       const framesBefore = g.__npyStudioStats.framesDrawn;

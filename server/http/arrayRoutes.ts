@@ -2,13 +2,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import multer from 'multer';
-import {
-  NPY_MEDIA_TYPE,
-  type ArrayInfo,
-  type ArrayListResponse,
-  type DeleteResponse,
-  type UploadResponse,
-} from '../../common/protocol.js';
+import { NPY_MEDIA_TYPE, type ArrayInfo, type ArrayListResponse, type DeleteResponse, type UploadResponse } from '../../common/protocol.js';
 import { jsonDataChunks } from '../../common/npy/json.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
@@ -57,7 +51,10 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
         throw HttpError.validation({ type: 'enum', loc: ['query', 'format'], msg: "Input should be 'json' or 'npy'", input: format });
       }
       if (info.bytes > options.maxJsonBytes) {
-        throw new HttpError(413, `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`);
+        throw new HttpError(
+          413,
+          `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`,
+        );
       }
       await sendJson(store, info, res);
     })

@@ -4,7 +4,10 @@ import type { ArrayStore, StagedUpload } from '../store/arrayStore.js';
 
 /** Shown names are kept printable and short; they are never used as paths. */
 export function displayName(original: string | undefined): string {
-  const cleaned = (original ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const cleaned = (original ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return cleaned || 'array.npy';
 }
 

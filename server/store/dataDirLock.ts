@@ -33,7 +33,9 @@ export class DataDirLock {
       }
       const holder = Number(await readFile(path, 'utf8').catch(() => ''));
       if (holder !== process.pid && isAlive(holder)) {
-        throw new DataDirInUseError(`data directory ${dir} is in use by another NPY Studio server (pid ${holder}); stop it or pick another --data-dir`);
+        throw new DataDirInUseError(
+          `data directory ${dir} is in use by another NPY Studio server (pid ${holder}); stop it or pick another --data-dir`,
+        );
       }
       await rm(path, { force: true });
     }

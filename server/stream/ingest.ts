@@ -24,7 +24,8 @@ export type ProducerMessage = ({ kind: 'packet' } & PacketInput) | { kind: 'ping
 export function publishChannel(hub: StreamHub, name: string | null): Channel {
   if (name === null) throw new HttpError(400, 'say which channel to publish to: ?channel=NAME');
   if (!CHANNEL_NAME.test(name)) throw new HttpError(400, CHANNEL_NAME_RULE);
-  if (name === DEMO_CHANNEL) throw new HttpError(403, `the ${DEMO_CHANNEL} channel is fed by the server's generator; publish to another channel`);
+  if (name === DEMO_CHANNEL)
+    throw new HttpError(403, `the ${DEMO_CHANNEL} channel is fed by the server's generator; publish to another channel`);
   try {
     return hub.channel(name);
   } catch (err) {
@@ -53,7 +54,8 @@ export function readNpyPacket(bytes: Uint8Array): { kind: 'packet' } & PacketInp
     if (err instanceof NpyError) throw new PacketError(`invalid .npy: ${err.message}`);
     throw err;
   }
-  if (y.header.dtype.kind === 'c') throw new PacketError(`${y.header.dtype.name} cannot be plotted; send the real and imaginary parts as two series`);
+  if (y.header.dtype.kind === 'c')
+    throw new PacketError(`${y.header.dtype.name} cannot be plotted; send the real and imaginary parts as two series`);
   checkShape(y.header.shape);
   return { kind: 'packet', y, yNpy: bytes };
 }
@@ -67,7 +69,8 @@ export function readJsonMessage(text: string): ProducerMessage {
     throw new PacketError('a text message must be a JSON object such as {"y": [1.0, 2.0]}');
   }
   const unknown = Object.keys(message).filter((key) => !JSON_KEYS.has(key));
-  if (unknown.length > 0) throw new PacketError(`unknown key ${JSON.stringify(unknown[0])}; a packet has "y" and optionally "x" and "timestamp"`);
+  if (unknown.length > 0)
+    throw new PacketError(`unknown key ${JSON.stringify(unknown[0])}; a packet has "y" and optionally "x" and "timestamp"`);
   const { type, timestamp, x, y, action } = message as Record<string, unknown>;
   if (action !== undefined) {
     if (action !== 'ping') throw new PacketError(`unknown action ${JSON.stringify(action)}; producers may only send "ping"`);
@@ -81,10 +84,14 @@ export function readJsonMessage(text: string): ProducerMessage {
 }
 
 function readJsonY(y: unknown): NpyArray {
-  if (!Array.isArray(y) || y.length === 0) throw new PacketError('"y" must be a non-empty list of numbers, or of k equal-length lists of numbers');
+  if (!Array.isArray(y) || y.length === 0)
+    throw new PacketError('"y" must be a non-empty list of numbers, or of k equal-length lists of numbers');
   if (!Array.isArray(y[0])) {
     checkShape([y.length]);
-    return float64Array(Float64Array.from(y, (v, i) => toNumber(v, `y[${i}]`)), [y.length]);
+    return float64Array(
+      Float64Array.from(y, (v, i) => toNumber(v, `y[${i}]`)),
+      [y.length],
+    );
   }
   const rows = y as unknown[];
   const n = (rows[0] as unknown[]).length;
@@ -92,7 +99,9 @@ function readJsonY(y: unknown): NpyArray {
   const values = new Float64Array(rows.length * n);
   rows.forEach((row, r) => {
     if (!Array.isArray(row) || row.length !== n) {
-      throw new PacketError(`y[${r}] ${Array.isArray(row) ? `has ${row.length} values` : 'is not a list'}; every series must have the ${n} values of y[0]`);
+      throw new PacketError(
+        `y[${r}] ${Array.isArray(row) ? `has ${row.length} values` : 'is not a list'}; every series must have the ${n} values of y[0]`,
+      );
     }
     row.forEach((v, i) => (values[r * n + i] = toNumber(v, `y[${r}][${i}]`)));
   });
@@ -121,7 +130,8 @@ function checkShape(shape: readonly number[]): void {
   const count = series * shape.at(-1)!;
   if (count === 0) throw new PacketError(`y of shape ${pythonShape(shape)} holds no samples`);
   if (series > MAX_SERIES) throw new PacketError(`y has ${series} series, more than the limit of ${MAX_SERIES}`);
-  if (count > MAX_PACKET_VALUES) throw new PacketError(`y has ${count} values, more than the limit of ${MAX_PACKET_VALUES} per packet; send smaller packets`);
+  if (count > MAX_PACKET_VALUES)
+    throw new PacketError(`y has ${count} values, more than the limit of ${MAX_PACKET_VALUES} per packet; send smaller packets`);
 }
 
 function pythonShape(shape: readonly number[]): string {

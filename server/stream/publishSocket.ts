@@ -30,7 +30,10 @@ export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: s
   });
 
   const refusals = new ThrottledRefusals((count) =>
-    send(socket, { type: 'error', detail: `over the publish rate limit of ${channel.maxPublishRate} packets/s on channel ${channel.name}: ${count} packet(s) dropped` }),
+    send(socket, {
+      type: 'error',
+      detail: `over the publish rate limit of ${channel.maxPublishRate} packets/s on channel ${channel.name}: ${count} packet(s) dropped`,
+    }),
   );
   socket.on('close', () => refusals.stop());
 

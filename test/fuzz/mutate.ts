@@ -20,8 +20,36 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 const int = (random: Random, below: number): number => Math.floor(random() * below);
 
 const HEADER_EDITS: readonly [RegExp, readonly string[]][] = [
-  [/'shape': \([^)]*\)/, ["'shape': (99999999999, 99999999999)", "'shape': (-1,)", "'shape': (3.5,)", "'shape': ()", "'shape': (0,)", "'shape': [3]", "'shape': (1,)*40", "'shape': ((3,),)", "'shape': (2**62,)", "'shape': ('3',)"]],
-  [/'descr': '[^']*'/, ["'descr': '|O'", "'descr': '<U8'", "'descr': '|V16'", "'descr': [('a', '<i4')]", "'descr': '<M8[s]'", "'descr': '<f16'", "'descr': 'f8'", "'descr': '<c32'", "'descr': ''", "'descr': '>b1'"]],
+  [
+    /'shape': \([^)]*\)/,
+    [
+      "'shape': (99999999999, 99999999999)",
+      "'shape': (-1,)",
+      "'shape': (3.5,)",
+      "'shape': ()",
+      "'shape': (0,)",
+      "'shape': [3]",
+      "'shape': (1,)*40",
+      "'shape': ((3,),)",
+      "'shape': (2**62,)",
+      "'shape': ('3',)",
+    ],
+  ],
+  [
+    /'descr': '[^']*'/,
+    [
+      "'descr': '|O'",
+      "'descr': '<U8'",
+      "'descr': '|V16'",
+      "'descr': [('a', '<i4')]",
+      "'descr': '<M8[s]'",
+      "'descr': '<f16'",
+      "'descr': 'f8'",
+      "'descr': '<c32'",
+      "'descr': ''",
+      "'descr': '>b1'",
+    ],
+  ],
   [/'fortran_order': \w+/, ["'fortran_order': 1", "'fortran_order': None", "'fortran_order': 'True'", "'fortran_order': Tru"]],
   [/\{/, ['{{', '[', "{'extra': 1, ", '{__import__("os").system("true"), ']],
   [/\}/, ['', '}}', ', }', ']']],

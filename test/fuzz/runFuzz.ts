@@ -52,7 +52,13 @@ function codecAccepts(file: Uint8Array): boolean {
  * Mutants uploaded over HTTP, `concurrency` at a time: each must get 200 (exactly when the codec
  * accepts it) or a 4xx with a string `detail`.
  */
-export async function fuzzHttp(baseUrl: string, seeds: readonly Uint8Array[], count: number, seed = 1, concurrency = 8): Promise<FuzzResult> {
+export async function fuzzHttp(
+  baseUrl: string,
+  seeds: readonly Uint8Array[],
+  count: number,
+  seed = 1,
+  concurrency = 8,
+): Promise<FuzzResult> {
   const random: Random = seededRandom(seed);
   const result: FuzzResult = { files: 0, accepted: 0, rejected: 0, failures: [] };
   let next = 0;
@@ -69,7 +75,10 @@ export async function fuzzHttp(baseUrl: string, seeds: readonly Uint8Array[], co
         const valid = codecAccepts(file);
         if (response.status === 200 && valid) result.accepted++;
         else if (response.status >= 400 && response.status < 500 && typeof body.detail === 'string' && !valid) result.rejected++;
-        else result.failures.push(`mutant ${i}: status ${response.status}, codec ${valid ? 'accepts' : 'rejects'}, body ${JSON.stringify(body).slice(0, 200)}`);
+        else
+          result.failures.push(
+            `mutant ${i}: status ${response.status}, codec ${valid ? 'accepts' : 'rejects'}, body ${JSON.stringify(body).slice(0, 200)}`,
+          );
       } catch (err) {
         result.failures.push(`mutant ${i}: ${(err as Error).message}`);
       }

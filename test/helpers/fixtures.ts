@@ -53,7 +53,6 @@ export function fixtureFilesOnDisk(kind: 'valid' | 'invalid'): string[] {
     .sort();
 }
 
-
 // ---- exact comparison of JSON number tokens ----
 
 /** Prefix marking a JSON number token from our output once it has been turned into a string. */

@@ -50,7 +50,13 @@ export class ArrayLineChart {
     const to = this.range ? Math.min(length, Math.ceil(this.range.max) + 1) : length;
     const buckets = Math.max(64, Math.round(this.chart.chartArea?.width ?? this.chart.width));
     this.series.forEach(({ values }, i) => {
-      this.chart.data.datasets[i]!.data = decimatedPoints((j) => j, (j) => values[j]!, from, Math.min(to, values.length), buckets);
+      this.chart.data.datasets[i]!.data = decimatedPoints(
+        (j) => j,
+        (j) => values[j]!,
+        from,
+        Math.min(to, values.length),
+        buckets,
+      );
     });
     setXRange(this.chart, this.range ? wholeRange(this.range) : { min: 0, max: Math.max(1, length - 1) });
     this.chart.update('none');

@@ -102,7 +102,10 @@ export class ArrayViewer {
       case 'grid':
         if (asLines) {
           const last = Math.min(layout.rows, MAX_ROW_LINES) - 1;
-          this.line.show(rowSeries(values, layout.rows, layout.cols), { x: `column (rows 0–${last} of ${formatCount(layout.rows)})`, y: valueTitle });
+          this.line.show(rowSeries(values, layout.rows, layout.cols), {
+            x: `column (rows 0–${last} of ${formatCount(layout.rows)})`,
+            y: valueTitle,
+          });
         } else {
           this.heatmap.show(values, layout.rows, layout.cols, stats.min, stats.max);
         }
@@ -140,7 +143,11 @@ export class ArrayViewer {
 
   private async delete(): Promise<void> {
     const info = this.loaded?.info;
-    if (!info || !(await confirmAction(`Delete array #${info.index} “${info.name}” from ${this.server.url}? This cannot be undone.`, 'Delete'))) return;
+    if (
+      !info ||
+      !(await confirmAction(`Delete array #${info.index} “${info.name}” from ${this.server.url}? This cannot be undone.`, 'Delete'))
+    )
+      return;
     try {
       await this.server.client.deleteArray(info.index);
       this.clear();

@@ -52,7 +52,9 @@ export class UploadPanel {
   private async upload(file: File, row: UploadRow): Promise<void> {
     row.set('uploading', 'uploading…');
     try {
-      const info = await this.server.client.uploadFile({ body: file, name: file.name }, ({ loaded, total }) => row.progress(loaded, total ?? file.size));
+      const info = await this.server.client.uploadFile({ body: file, name: file.name }, ({ loaded, total }) =>
+        row.progress(loaded, total ?? file.size),
+      );
       row.progress(1, 1);
       row.set('done', `#${info.index} · ${formatShape(info.shape)} ${info.dtype}`);
       this.onUploaded(info);

@@ -5,7 +5,10 @@ import { THEME } from './theme.js';
 export function chartsToPng(charts: readonly Chart[]): Promise<Blob> {
   // In a worker, a chart's canvas is an OffscreenCanvas (Chart.js types it as a DOM canvas regardless).
   const canvases: readonly (HTMLCanvasElement | OffscreenCanvas)[] = charts.map((c) => c.canvas);
-  const out = new OffscreenCanvas(Math.max(...canvases.map((c) => c.width)), canvases.reduce((sum, c) => sum + c.height, 0));
+  const out = new OffscreenCanvas(
+    Math.max(...canvases.map((c) => c.width)),
+    canvases.reduce((sum, c) => sum + c.height, 0),
+  );
   const context = out.getContext('2d')!;
   context.fillStyle = THEME.background;
   context.fillRect(0, 0, out.width, out.height);

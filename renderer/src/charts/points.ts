@@ -12,12 +12,24 @@ export interface PointColumns {
 }
 
 /** Chart points for indices [from, to), min-max decimated on y to about two per bucket. */
-export function decimatedPoints(xAt: (i: number) => number, yAt: (i: number) => number, from: number, to: number, buckets: number): Point[] {
+export function decimatedPoints(
+  xAt: (i: number) => number,
+  yAt: (i: number) => number,
+  from: number,
+  to: number,
+  buckets: number,
+): Point[] {
   return columnPoints(decimatedColumns(xAt, yAt, from, to, buckets));
 }
 
 /** As decimatedPoints, in columns. */
-export function decimatedColumns(xAt: (i: number) => number, yAt: (i: number) => number, from: number, to: number, buckets: number): PointColumns {
+export function decimatedColumns(
+  xAt: (i: number) => number,
+  yAt: (i: number) => number,
+  from: number,
+  to: number,
+  buckets: number,
+): PointColumns {
   const kept = minMaxIndices(yAt, from, to, buckets);
   return { x: Float64Array.from(kept, xAt), y: Float64Array.from(kept, yAt) };
 }

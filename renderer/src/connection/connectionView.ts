@@ -22,7 +22,11 @@ export class ConnectionView {
     this.formError = byTestId('connection-error', root);
     setReadout(
       byTestId('connection-mode', root),
-      desktop ? (desktop.mode === 'embedded' ? `desktop app ${desktop.version}, built-in server` : `desktop app ${desktop.version}, remote server`) : 'browser',
+      desktop
+        ? desktop.mode === 'embedded'
+          ? `desktop app ${desktop.version}, built-in server`
+          : `desktop app ${desktop.version}, remote server`
+        : 'browser',
       desktop?.mode ?? 'browser',
     );
     byTestId<HTMLFormElement>('connection-form', root).addEventListener('submit', (event) => {
@@ -80,7 +84,11 @@ export class ConnectionView {
     byTestId('server-badge').dataset.state = state;
     byTestId('server-badge').title = `${this.server.url}: ${summary.textContent}`;
     setReadout(byTestId('connection-version', this.root), health.ok ? health.health.version : '—');
-    setReadout(byTestId('connection-arrays', this.root), health.ok ? formatCount(health.health.arrays) : '—', health.ok ? health.health.arrays : '');
+    setReadout(
+      byTestId('connection-arrays', this.root),
+      health.ok ? formatCount(health.health.arrays) : '—',
+      health.ok ? health.health.arrays : '',
+    );
     setReadout(byTestId('connection-demo', this.root), health.ok ? (health.health.streaming ? 'streaming' : 'stopped') : '—');
   }
 
@@ -89,14 +97,26 @@ export class ConnectionView {
       const { url } = address;
       const use = h('button', { type: 'button', class: 'link', 'data-testid': 'connection-recent-use' }, url);
       use.addEventListener('click', () => this.connect(address));
-      const forget = h('button', { type: 'button', class: 'icon', title: `Forget ${url}`, 'aria-label': `Forget ${url}`, 'data-testid': 'connection-recent-forget' }, '×');
+      const forget = h(
+        'button',
+        { type: 'button', class: 'icon', title: `Forget ${url}`, 'aria-label': `Forget ${url}`, 'data-testid': 'connection-recent-forget' },
+        '×',
+      );
       forget.addEventListener('click', () => {
         this.recent.forget(url);
         this.renderRecent();
       });
       const current = url === this.server.url;
-      const tags = [address.token ? h('span', { class: 'tag muted-tag', title: 'An access token is stored for this server' }, 'token') : '', current ? h('span', { class: 'tag' }, 'current') : forget];
-      return h('li', { 'data-testid': 'connection-recent-item', 'data-url': url, 'aria-current': String(current) }, use, h('span', { class: 'tags' }, ...tags));
+      const tags = [
+        address.token ? h('span', { class: 'tag muted-tag', title: 'An access token is stored for this server' }, 'token') : '',
+        current ? h('span', { class: 'tag' }, 'current') : forget,
+      ];
+      return h(
+        'li',
+        { 'data-testid': 'connection-recent-item', 'data-url': url, 'aria-current': String(current) },
+        use,
+        h('span', { class: 'tags' }, ...tags),
+      );
     });
     byTestId('connection-recent', this.root).replaceChildren(...items);
   }

@@ -51,7 +51,12 @@ describe('RecentHosts', () => {
     const stored = (value: string) => new RecentHosts(memoryStore({ 'npy-studio.recent-hosts': value })).list();
     expect(stored('{oops')).toEqual([]);
     expect(stored('[1, "http://x:1", {"url": "http://a:1"}, {"url": "http://b:1", "token": 5}]')).toEqual([{ url: 'http://a:1' }]);
-    const full: KeyValueStore = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    const full: KeyValueStore = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
     expect(() => new RecentHosts(full).remember({ url: 'http://a:1' })).not.toThrow();
   });
 });

@@ -25,7 +25,9 @@ describe('initialServer', () => {
   const origin = 'http://127.0.0.1:5000';
 
   it('prefers ?server=, then the desktop config, then the page origin', () => {
-    expect(initialServer({ search: '?server=10.0.0.2:8000', desktopServerUrl: 'http://a:1', origin })).toEqual({ url: 'http://10.0.0.2:8000' });
+    expect(initialServer({ search: '?server=10.0.0.2:8000', desktopServerUrl: 'http://a:1', origin })).toEqual({
+      url: 'http://10.0.0.2:8000',
+    });
     expect(initialServer({ search: '', desktopServerUrl: 'http://a:1/?token=t', origin })).toEqual({ url: 'http://a:1', token: 't' });
     expect(initialServer({ search: '?server=', origin })).toEqual({ url: origin });
   });

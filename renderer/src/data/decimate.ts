@@ -37,4 +37,3 @@ export function minMaxIndices(valueAt: (i: number) => number, from: number, to: 
   }
   return kept;
 }
-

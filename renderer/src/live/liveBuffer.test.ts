@@ -21,7 +21,11 @@ describe('LiveBuffer', () => {
     const added = buffer.append(xs(0, 2), new Int16Array([1, 2, 10, 20, 100, 200]), [3, 2]);
     expect(added).toBe(2);
     expect(buffer.seriesCount).toBe(3);
-    expect(buffer.frame().series.map((s) => [...s.y])).toEqual([[1, 2], [10, 20], [100, 200]]);
+    expect(buffer.frame().series.map((s) => [...s.y])).toEqual([
+      [1, 2],
+      [10, 20],
+      [100, 200],
+    ]);
   });
 
   it('reads 64-bit integers', () => {

@@ -20,7 +20,12 @@ describe('liveChartData', () => {
     expect(data.signal).toHaveLength(1);
     expect(Array.from(data.signal[0]!.y)).toEqual(Array.from(frame.series[0]!.y));
     expect(data.signal[0]!.x[49]).toBe(49);
-    expect(data).toMatchObject({ xTitle: 'sample #', statsTitle: 'rolling mean ± std (10 points)', xRange: { min: 0, max: 999 }, normalized: true });
+    expect(data).toMatchObject({
+      xTitle: 'sample #',
+      statsTitle: 'rolling mean ± std (10 points)',
+      xRange: { min: 0, max: 999 },
+      normalized: true,
+    });
   });
 
   it('has three statistics lines per series: mean, mean + std, mean − std', () => {
@@ -37,7 +42,11 @@ describe('liveChartData', () => {
 
   it('decimates to about two points per pixel column of each plot', () => {
     const frame = filledBuffer(100_000).frame();
-    const { data, pointsShown } = liveChartData(frame, { xAxis: 'sample', capacity: 100_000, rollingWindow: 10 }, { signal: 500, stats: 200 });
+    const { data, pointsShown } = liveChartData(
+      frame,
+      { xAxis: 'sample', capacity: 100_000, rollingWindow: 10 },
+      { signal: 500, stats: 200 },
+    );
     expect(pointsShown).toBe(100_000);
     expect(data.signal[0]!.x.length).toBeLessThanOrEqual(2 * 500);
     for (const line of data.stats) expect(line.x.length).toBeLessThanOrEqual(2 * 200);
@@ -45,7 +54,11 @@ describe('liveChartData', () => {
 
   it('shows a zoomed sample range widened to whole samples', () => {
     const frame = filledBuffer(1000).frame();
-    const { data, pointsShown } = liveChartData(frame, { xAxis: 'sample', capacity: 1000, rollingWindow: 10, range: { min: 99.5, max: 200.2 } }, widths);
+    const { data, pointsShown } = liveChartData(
+      frame,
+      { xAxis: 'sample', capacity: 1000, rollingWindow: 10, range: { min: 99.5, max: 200.2 } },
+      widths,
+    );
     expect(pointsShown).toBe(101);
     expect(data.xRange).toEqual({ min: 99, max: 201 });
   });

@@ -24,7 +24,12 @@ export class LiveCharts {
     this.stats = createOffscreenLineChart(statsCanvas, {
       xTitle: 'sample #',
       yTitle: 'rolling mean ± std',
-      legend: { display: true, position: 'top', align: 'end', labels: { boxWidth: 12, boxHeight: 8, filter: (item) => item.datasetIndex! % STATS_PER_SERIES !== 2 } },
+      legend: {
+        display: true,
+        position: 'top',
+        align: 'end',
+        labels: { boxWidth: 12, boxHeight: 8, filter: (item) => item.datasetIndex! % STATS_PER_SERIES !== 2 },
+      },
     });
   }
 
@@ -54,7 +59,14 @@ export class LiveCharts {
   }
 
   plots(): PlotGeometry[] {
-    return this.charts.map(({ chartArea: { left, right, top, bottom }, scales }) => ({ left, right, top, bottom, min: scales.x!.min, max: scales.x!.max }));
+    return this.charts.map(({ chartArea: { left, right, top, bottom }, scales }) => ({
+      left,
+      right,
+      top,
+      bottom,
+      min: scales.x!.min,
+      max: scales.x!.max,
+    }));
   }
 
   private ensureDatasets(seriesCount: number): void {

@@ -50,7 +50,9 @@ export class LiveChartsClient {
       throw new Error(`live charts worker: ${event.message || 'failed to load'}`);
     });
 
-    const observer = new ResizeObserver((entries) => entries.forEach(({ target }) => this.sendSize(this.boxes.indexOf(target as HTMLElement))));
+    const observer = new ResizeObserver((entries) =>
+      entries.forEach(({ target }) => this.sendSize(this.boxes.indexOf(target as HTMLElement))),
+    );
     for (const box of this.boxes) observer.observe(box);
     // A new device pixel ratio (browser zoom, another screen) may leave the boxes' CSS size as it was.
     window.addEventListener('resize', () => {
@@ -59,7 +61,9 @@ export class LiveChartsClient {
 
     canvases.forEach((canvas, chart) => {
       for (const [type, event] of Object.entries(FORWARDED)) {
-        canvas.addEventListener(type, (e) => this.forwardPointer({ type: 'pointer', chart, event, x: (e as MouseEvent).offsetX, y: (e as MouseEvent).offsetY }));
+        canvas.addEventListener(type, (e) =>
+          this.forwardPointer({ type: 'pointer', chart, event, x: (e as MouseEvent).offsetX, y: (e as MouseEvent).offsetY }),
+        );
       }
       new XZoomGestures(canvas, { ...callbacks, plot: () => this.plots[chart] });
     });

@@ -32,9 +32,17 @@ export class LiveStatus {
   render(state: LiveStatusState): void {
     const r = this.readouts;
     const retrying = state.connection !== 'open' && state.attempt > 0;
-    setReadout(r.connection!, retrying ? `${CONNECTION_TEXT[state.connection]} (retry ${state.attempt})` : CONNECTION_TEXT[state.connection], state.connection);
+    setReadout(
+      r.connection!,
+      retrying ? `${CONNECTION_TEXT[state.connection]} (retry ${state.attempt})` : CONNECTION_TEXT[state.connection],
+      state.connection,
+    );
     r.connection!.dataset.attempt = String(state.attempt);
-    setReadout(r.streaming!, state.streaming === null ? 'source: unknown' : state.streaming ? 'source: streaming' : 'source: idle', String(state.streaming));
+    setReadout(
+      r.streaming!,
+      state.streaming === null ? 'source: unknown' : state.streaming ? 'source: streaming' : 'source: idle',
+      String(state.streaming),
+    );
     r.paused!.hidden = !state.paused;
     setReadout(r.packets!, formatCount(state.packets), state.packets);
     setReadout(r['packet-rate']!, formatCount(Math.round(state.packetsPerSecond)), state.packetsPerSecond);

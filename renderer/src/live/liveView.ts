@@ -160,9 +160,11 @@ export class LiveView {
     this.subscribedChannel = this.channel;
     // Callbacks of a closed subscription can still fire (its socket is closing): ignore them.
     const generation = ++this.generation;
-    const current = <A extends unknown[]>(handler: (...args: A) => void) => (...args: A) => {
-      if (generation === this.generation) handler(...args);
-    };
+    const current =
+      <A extends unknown[]>(handler: (...args: A) => void) =>
+      (...args: A) => {
+        if (generation === this.generation) handler(...args);
+      };
     this.streaming = null;
     this.error = '';
     this.clear();
@@ -262,7 +264,11 @@ export class LiveView {
     this.startButton.disabled = this.stopButton.disabled = !open;
     const pointsPerSecond = this.pointRate.perSecond(now);
     const seconds = pointsPerSecond > 0 ? this.windowPoints / pointsPerSecond : NaN;
-    setReadout(this.windowDuration, Number.isFinite(seconds) ? `≈ ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s` : '', seconds);
+    setReadout(
+      this.windowDuration,
+      Number.isFinite(seconds) ? `≈ ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s` : '',
+      seconds,
+    );
     this.status.render({
       connection: this.connection.state,
       attempt: this.connection.attempt,

@@ -71,7 +71,9 @@ export class XZoomGestures {
     if (!plot || event.deltaY === 0) return;
     event.preventDefault();
     this.options.onGestureStart();
-    this.options.onRangeChange(zoomedRange(this.current(plot), wheelZoom(event.deltaY), (event.offsetX - plot.left) / (plot.right - plot.left)));
+    this.options.onRangeChange(
+      zoomedRange(this.current(plot), wheelZoom(event.deltaY), (event.offsetX - plot.left) / (plot.right - plot.left)),
+    );
   }
 
   private down(event: PointerEvent): void {
@@ -87,7 +89,13 @@ export class XZoomGestures {
     const { plot, base } = drag;
     if (!drag.pan) {
       const [left, right] = this.span(drag, event);
-      Object.assign(this.box.style, { display: 'block', left: `${left}px`, width: `${right - left}px`, top: `${plot.top}px`, height: `${plot.bottom - plot.top}px` });
+      Object.assign(this.box.style, {
+        display: 'block',
+        left: `${left}px`,
+        width: `${right - left}px`,
+        top: `${plot.top}px`,
+        height: `${plot.bottom - plot.top}px`,
+      });
       return;
     }
     const dx = event.offsetX - drag.startX;

@@ -1,7 +1,7 @@
 /** Text the CLI prints: sizes, shapes, tables, array summaries and progress bars. */
 import type { DType } from '../common/npy/dtype.js';
 import type { NumericArray } from '../common/npy/typed.js';
-import type { Progress } from './transfer.js';
+import type { Progress } from '../client/transfer.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

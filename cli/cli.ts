@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `npy-studio-client`: the seed's client.py commands, plus publish, delete and streams. The only Node-specific file in client/. */
+/** `npy-studio-client`: the seed's client.py commands, plus publish, delete and streams. Node-only; the library it drives is in client/. */
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -13,8 +13,8 @@ import { dtypeFromName } from '../common/npy/dtype.js';
 import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
-import { formatBytes, formatNumber, formatShape, preview, progressLine, summarize, table } from './cliFormat.js';
-import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from './index.js';
+import { formatBytes, formatNumber, formatShape, preview, progressLine, summarize, table } from './format.js';
+import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
 const NAME = 'npy-studio-client';
 const DEFAULT_SERVER = 'http://127.0.0.1:8000';
@@ -110,7 +110,9 @@ const COMMANDS: Record<string, Command> = {
     options: [],
     async run({ client }) {
       const values = Float64Array.from({ length: 100 * 50 }, gaussian);
-      printUploaded(await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)));
+      printUploaded(
+        await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)),
+      );
     },
   },
 
@@ -134,7 +136,14 @@ const COMMANDS: Record<string, Command> = {
       print(
         table(
           ['INDEX', 'NAME', 'SHAPE', 'DTYPE', 'SIZE', 'CREATED'],
-          arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype, formatBytes(a.bytes), a.created.replace('T', ' ').slice(0, 19)]),
+          arrays.map((a) => [
+            String(a.index),
+            a.name,
+            formatShape(a.shape),
+            a.dtype,
+            formatBytes(a.bytes),
+            a.created.replace('T', ' ').slice(0, 19),
+          ]),
         ),
       );
     },
@@ -218,7 +227,8 @@ async function streamCommand({ client, values }: Context): Promise<void> {
       print(values.json ? packetJson(data) : packetLine(data));
     },
     onStatus: (status) => {
-      if (!status.streaming && channel !== DEMO_CHANNEL) note(`channel ${channel} has no publisher ${packets ? 'any more' : 'yet'}; waiting for data`);
+      if (!status.streaming && channel !== DEMO_CHANNEL)
+        note(`channel ${channel} has no publisher ${packets ? 'any more' : 'yet'}; waiting for data`);
     },
     onDropped: (message) => (dropped += message.count),
     onError: (detail) => note(`server: ${detail}`),
@@ -233,7 +243,9 @@ async function streamCommand({ client, values }: Context): Promise<void> {
   subscription.close();
   if (startedDemo) await client.stopDemo();
   const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-  note(`received ${packets} packet${packets === 1 ? '' : 's'} from ${channel} in ${elapsed} s${dropped ? `; ${dropped} dropped (this client read too slowly)` : ''}`);
+  note(
+    `received ${packets} packet${packets === 1 ? '' : 's'} from ${channel} in ${elapsed} s${dropped ? `; ${dropped} dropped (this client read too slowly)` : ''}`,
+  );
 }
 
 /** Where published packets come from: a file read through once, or a generated signal. */
@@ -250,7 +262,9 @@ async function publishCommand({ client, args: [path], values }: Context): Promis
   const rate = parsePositive('--rate', values.rate ?? '10');
   const samples = parseCount('--packet', values.packet ?? '100', MAX_PACKET_VALUES);
   const seconds = values.duration === undefined ? undefined : parsePositive('--duration', values.duration);
-  const source = values.demo ? demoSource(parseCount('--series', values.series ?? '1', MAX_SERIES), samples) : await fileSource(path!, samples);
+  const source = values.demo
+    ? demoSource(parseCount('--series', values.series ?? '1', MAX_SERIES), samples)
+    : await fileSource(path!, samples);
   const limit = Math.min(source.count, seconds === undefined ? Infinity : Math.max(1, Math.round(seconds * rate)));
 
   let refusal: string | undefined;
@@ -280,7 +294,10 @@ async function publishCommand({ client, args: [path], values }: Context): Promis
 function demoSource(series: number, samples: number): PacketSource {
   const period = 1000; // samples per sine cycle
   const row = (i: number, j: number) =>
-    Float64Array.from({ length: samples }, (_, s) => Math.sin((2 * Math.PI * (i * samples + s)) / period + (2 * Math.PI * j) / series) + 0.1 * gaussian());
+    Float64Array.from(
+      { length: samples },
+      (_, s) => Math.sin((2 * Math.PI * (i * samples + s)) / period + (2 * Math.PI * j) / series) + 0.1 * gaussian(),
+    );
   return {
     description: `a generated sine + noise signal (${series} series × ${samples} samples per packet)`,
     count: Infinity,
@@ -298,11 +315,15 @@ async function fileSource(path: string, samples: number): Promise<PacketSource> 
     throw err;
   }
   const { shape, dtype } = array.header;
-  if (shape.length !== 1 && shape.length !== 2) throw new UsageError(`${path} has shape ${formatShape(shape)}; publish needs (n,) or (k series, n)`, false);
+  if (shape.length !== 1 && shape.length !== 2)
+    throw new UsageError(`${path} has shape ${formatShape(shape)}; publish needs (n,) or (k series, n)`, false);
   if (dtype.kind === 'c') throw new UsageError(`${path} holds ${dtype.name}; publish the real and imaginary parts as two series`, false);
   const [k, n] = shape.length === 2 ? (shape as [number, number]) : [1, shape[0]!];
   if (k > MAX_SERIES) {
-    throw new UsageError(`${path} has shape ${formatShape(shape)}: ${k} series is over the limit of ${MAX_SERIES}; if rows are samples, save arr.T`, false);
+    throw new UsageError(
+      `${path} has shape ${formatShape(shape)}: ${k} series is over the limit of ${MAX_SERIES}; if rows are samples, save arr.T`,
+      false,
+    );
   }
   if (k * n === 0) throw new UsageError(`${path} holds no samples`, false);
   const values = toTypedArray(array);
@@ -345,7 +366,10 @@ function packetJson(data: StreamData): string {
   const list = (values: ArrayLike<number | bigint>) => `[${Array.from(values, number).join(',')}]`;
   const y = data.y as ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number | bigint> };
   const n = data.shape.at(-1)!;
-  const yJson = data.shape.length === 1 ? list(y) : `[${Array.from({ length: data.shape[0]! }, (_, r) => list(y.subarray(r * n, (r + 1) * n))).join(',')}]`;
+  const yJson =
+    data.shape.length === 1
+      ? list(y)
+      : `[${Array.from({ length: data.shape[0]! }, (_, r) => list(y.subarray(r * n, (r + 1) * n))).join(',')}]`;
   const head = { type: 'data', channel: data.channel, seq: data.seq, timestamp: data.timestamp, shape: data.shape, dtype: data.dtype };
   return `${JSON.stringify(head).slice(0, -1)},"x":${list(data.x)},"y":${yJson}}`;
 }
@@ -388,7 +412,8 @@ function parsePositive(flag: string, text: string): number {
 
 function parseCount(flag: string, text: string, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < 1 || value > max)
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -400,7 +425,8 @@ function serverUrl(text: string): string {
   } catch {
     throw new UsageError(`--server must be a URL such as ${DEFAULT_SERVER}, not ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server must be an http:// or https:// URL, not ${JSON.stringify(text)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--server must be an http:// or https:// URL, not ${JSON.stringify(text)}`);
   return url.href;
 }
 

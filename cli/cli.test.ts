@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
 import { until } from '../test/helpers/wait.js';
-import { NpyClient, type StreamData } from './index.js';
+import { NpyClient, type StreamData } from '../client/index.js';
 
 let server: TestServer;
 let client: NpyClient;
@@ -31,7 +31,7 @@ interface Run {
 function cli(...args: string[]): Promise<Run> {
   const withServer = args.includes('--server') ? args : ['--server', server.url, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...withServer], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/cli.ts', ...withServer], { timeout: 20_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });
@@ -53,7 +53,9 @@ describe('exit status and messages', () => {
 
     const health = await cli('health');
     expect(health.code).toBe(0);
-    expect(health.stdout).toBe(`healthy: NPY Studio ${(await client.health()).version} at ${server.url}, 0 arrays stored, demo stream stopped\n`);
+    expect(health.stdout).toBe(
+      `healthy: NPY Studio ${(await client.health()).version} at ${server.url}, 0 arrays stored, demo stream stopped\n`,
+    );
 
     const port = server.port;
     await server.close();
@@ -103,7 +105,10 @@ describe('arrays', () => {
     expect(demo).toMatchObject({ code: 0, stdout: 'uploaded demo.npy as array 0: shape (100, 50) float64, 39.2 KiB\n' });
 
     const path = join(server.dataDir, 'ramp.npy');
-    const npy = typedArrayToNpy(Int32Array.from({ length: 12 }, (_, i) => i * 1000 - 3000), [3, 4]);
+    const npy = typedArrayToNpy(
+      Int32Array.from({ length: 12 }, (_, i) => i * 1000 - 3000),
+      [3, 4],
+    );
     await writeFile(path, npy);
     expect((await cli('upload', path)).stdout).toBe('uploaded ramp.npy as array 1: shape (3, 4) int32, 176 B\n');
 
@@ -140,7 +145,10 @@ describe('streams', () => {
   it('stream --json prints seed-shaped packets from the demo, which it starts and stops again', async () => {
     const run = await cli('stream', '--duration', '0.5', '--json');
     expect(run.code).toBe(0);
-    const packets = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const packets = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(packets.length).toBeGreaterThan(0);
     for (const p of packets) expect(p).toMatchObject({ type: 'data', channel: 'demo', shape: [100], dtype: 'float64' });
     expect((packets[0]!.x as number[]).length).toBe(100);
@@ -171,7 +179,11 @@ describe('streams', () => {
     const run = await cli('publish', path, '--channel', 'rec', '--rate', '100', '--packet', '100');
     expect(run.code).toBe(0);
     await until(() => received.length === 3);
-    expect(received.map((d) => d.shape)).toEqual([[2, 100], [2, 100], [2, 50]]);
+    expect(received.map((d) => d.shape)).toEqual([
+      [2, 100],
+      [2, 100],
+      [2, 50],
+    ]);
     for (const d of received) expect(d.dtype).toBe('int16');
     const row = (r: number) => received.flatMap((d) => [...d.y.subarray(r * d.shape[1]!, (r + 1) * d.shape[1]!)].map(Number));
     expect([...row(0), ...row(1)]).toEqual([...values]);
