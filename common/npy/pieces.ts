@@ -118,9 +118,16 @@ export function visitGroupValues(
   read: (view: DataView, offset: number) => number,
   scratch: { values: Float64Array },
   visit: PieceVisitor,
+  /** The data are little-endian float64: contiguous pieces are handed over as views, without decoding. */
+  float64le = false,
 ): void {
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   for (const piece of group.pieces) {
+    const start = buffer.byteOffset + elementPosition(group, piece, 0);
+    if (float64le && piece.line.gap === 8 && start % 8 === 0) {
+      visit(new Float64Array(buffer.buffer, start, piece.count), piece.count, piece.line, piece.first);
+      continue;
+    }
     if (scratch.values.length < piece.count) scratch.values = new Float64Array(Math.max(piece.count, 2 * scratch.values.length));
     const values = scratch.values;
     let position = elementPosition(group, piece, 0);

@@ -62,5 +62,6 @@ export async function scanSliceValues(
 ): Promise<void> {
   const read = numberReader(header.dtype, part);
   const scratch = { values: new Float64Array(0) };
-  await readGroups(handle, header, plan, (group, buffer) => visitGroupValues(group, buffer, read, scratch, visit));
+  const float64le = header.dtype.descr === '<f8';
+  await readGroups(handle, header, plan, (group, buffer) => visitGroupValues(group, buffer, read, scratch, visit, float64le));
 }
