@@ -2,6 +2,8 @@ import { on, once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeDataFrame } from '../common/frames.js';
+import { encodeNpy } from '../common/npy/codec.js';
+import { dtypeFromStr } from '../common/npy/dtype.js';
 import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
 import {
   type ChannelInfo,
@@ -360,6 +362,18 @@ describe('POST /stream/{channel}', () => {
       expect(frame.yValues).toEqual(values);
       expect([...frame.xValues]).toEqual(seq === 0 ? [0, 1] : [2, 3]);
     }
+  });
+
+  it("reports a big-endian packet's dtype as numpy's str(dtype), '>f8', in JSON packets and GET /streams", async () => {
+    const sub = await subscribe('big', false);
+    const data = new Uint8Array(16);
+    new DataView(data.buffer).setFloat64(0, 1.5, false);
+    new DataView(data.buffer).setFloat64(8, -2, false);
+    const npy = encodeNpy({ dtype: dtypeFromStr('>f8'), shape: [2], data });
+    expect(await json(await post('big', npy))).toMatchObject({ status: 'published', seq: 0 });
+    expect(await nextData(sub)).toMatchObject({ dtype: '>f8', y: [1.5, -2.0] });
+    const { streams } = await json<{ streams: { name: string; dtype: string | null }[] }>(await fetch(`${server.url}/streams`));
+    expect(streams.find((c) => c.name === 'big')?.dtype).toBe('>f8');
   });
 
   it('refuses what it cannot publish, with a detail', async () => {

@@ -66,7 +66,7 @@ export class Channel {
     const y = this.last?.y.header;
     return {
       name: this.name,
-      dtype: y?.dtype.name ?? null,
+      dtype: y?.dtype.str ?? null,
       shape: y ? [...y.shape] : null,
       rate: Math.round(this.rate() * 100) / 100,
       subscribers: this.subscribers.size,
