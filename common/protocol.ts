@@ -2,7 +2,6 @@
  * The HTTP and WebSocket protocol, shared by server, client and renderer. The seed's FastAPI
  * protocol is kept exactly; fields beyond it are additions a seed client ignores.
  */
-import type { DTypeName } from './npy/dtype.js';
 import type { ComplexPart } from './npy/pieces.js';
 import type { ValueStats } from './stats.js';
 
@@ -30,7 +29,8 @@ export interface ArrayInfo {
   /** The uploaded file name; only ever displayed, never used as a path. */
   name: string;
   shape: number[];
-  dtype: DTypeName;
+  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
+  dtype: string;
   /** Size of the stored `.npy` file. */
   bytes: number;
   /** ISO 8601 creation time. */
@@ -51,7 +51,8 @@ export interface ArrayDataResponse {
   index: number;
   name: string;
   shape: number[];
-  dtype: DTypeName;
+  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
+  dtype: string;
   data: unknown;
 }
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { ApiError, NpyClient } from '../client/index.js';
+import { type ApiError, NpyClient } from '../client/index.js';
 import { FIXTURES, dropFiles, openApp, saveScreenshot } from './support/app.js';
 import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';
