@@ -114,7 +114,7 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
         return {
           index: info.index,
           shape: [...plan.shape],
-          dtype: header.dtype.descr,
+          dtype: header.dtype.str,
           part,
           ...stats.result(),
         } satisfies ArrayStatsResponse;

@@ -1,9 +1,9 @@
-import { type DType, dtypeFromName, parseDescr } from '../../../common/npy/dtype.js';
+import { type DType, dtypeFromStr } from '../../../common/npy/dtype.js';
 
 /** The dtype named by numpy's `str(dtype)` (`float64`, `>f8`) or a descriptor (`<f8`); undefined if unknown. */
 export function dtypeOf(text: string): DType | undefined {
   try {
-    return /^[<>|=]/.test(text) ? parseDescr(text) : dtypeFromName(text);
+    return dtypeFromStr(text);
   } catch {
     return undefined;
   }
