@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestServer, capturingLogger, startTestServer } from '../../test/helpers/server.js';
+import { type TestServer, capturingLogger, startTestServer } from './helpers/server.js';
 
 let dir: string;
 let server: TestServer | undefined;
