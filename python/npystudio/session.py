@@ -80,11 +80,11 @@ class Session:
 
         A path to a `.npy` file is streamed from disk, with a progress bar on a terminal (tqdm's when it
         is installed; `progress` forces it on or off). A `.npz` file, or a dict of arrays, uploads each of
-        its arrays (named `name/key`) and returns the list of answers.
+        its arrays (named `name.key.npy`) and returns the list of answers.
         """
         if isinstance(array_or_path, Mapping):
             prefix = name or "arrays"
-            return [self.upload(np.asarray(a), f"{prefix}/{key}") for key, a in array_or_path.items()]
+            return [self.upload(np.asarray(a), f"{prefix}.{key}.npy") for key, a in array_or_path.items()]
         if isinstance(array_or_path, (str, os.PathLike)):
             path = os.fspath(array_or_path)
             if zipfile.is_zipfile(path):
@@ -100,13 +100,14 @@ class Session:
 
     def _upload_npz(self, path: str, name: Optional[str], progress: Optional[bool]) -> List[Any]:
         prefix = name or os.path.basename(path)
+        prefix = prefix[: -len(".npz")] if prefix.endswith(".npz") else prefix
         answers = []
         with zipfile.ZipFile(path) as archive:
             for member in archive.infolist():
                 if member.filename.endswith(".npy"):
                     with archive.open(member) as source:  # decompressed as it is read
                         key = member.filename[: -len(".npy")]
-                        answers.append(self._upload_stream(source, member.file_size, f"{prefix}/{key}", progress))
+                        answers.append(self._upload_stream(source, member.file_size, f"{prefix}.{key}.npy", progress))
         return answers
 
     def _upload_stream(self, source: IO[bytes], size: int, filename: str, progress: Optional[bool]) -> Any:
@@ -124,6 +125,22 @@ class Session:
     def get(self, index: int) -> np.ndarray:
         """Array `index` exactly as stored (dtype, byte order, values), fetched as `.npy`."""
         return np.load(io.BytesIO(self.download(index)), allow_pickle=False)
+
+    def get_json(self, index: int) -> np.ndarray:
+        """Array `index` through the tutorial's JSON route (`tolist()` values), rebuilt with the stored dtype.
+
+        NaN/±Inf arrive as strings and complex numbers as [re, im] pairs; both are rebuilt exactly.
+        `get()` (via `.npy`) is faster and keeps byte order and layout too.
+        """
+        body = self.request("GET", f"/array/{int(index)}").json()
+        dtype = np.dtype(body["dtype"])
+        shape = tuple(body["shape"])
+        if dtype.kind == "c":
+            pairs = np.array(body["data"], dtype=np.float64).reshape(shape + (2,))
+            array = np.empty(shape, dtype=dtype)  # re + 1j * im would turn an infinite im into a NaN re
+            array.real, array.imag = pairs[..., 0], pairs[..., 1]
+            return array
+        return np.array(body["data"], dtype=dtype).reshape(shape)
 
     def download(self, index: int, to: Optional[PathLike] = None) -> bytes:
         """The stored `.npy` bytes of array `index`; with `to`, written to that file (only once complete)."""
