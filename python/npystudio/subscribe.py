@@ -121,6 +121,7 @@ class Subscription:
         self.timeout = timeout
         self.dropped = 0
         self.reconnects = 0
+        self.connections = 0  # accepted connections so far (1 until the first reconnection)
         self._lookback = lookback
         self._start = start
         self._packets: "queue.Queue[Any]" = queue.Queue(max_packets)
@@ -182,13 +183,17 @@ class Subscription:
         try:
             while True:
                 action = {"action": "start" if self._start else "ping", "binary": True}
+                answer = "status" if self._start else "pong"
                 last_error = None
+                accepted = False
                 try:
                     async for message in stream_messages(self.session, self.channel, action, lookback):
                         kind = message.get("type")
                         if kind == "data":
                             self._deliver(_packet(message))
-                        elif kind in ("pong", "status"):
+                        elif kind == answer and not accepted:  # the answer to our first action: subscribed
+                            accepted = True
+                            self.connections += 1
                             backoff = 0.05
                             if not self._ready.done():
                                 self._ready.set_result(None)
