@@ -40,6 +40,9 @@ async def open_socket(url: str, headers: Dict[str, str], open_timeout: float) ->
     """Opens a WebSocket; an HTTP refusal becomes ApiError, anything else ServerUnreachable."""
     from websockets import exceptions
 
+    from ._npy import use_fast_websocket_masking
+
+    use_fast_websocket_masking()
     connect, header_argument = _client()
     try:
         return await connect(url, max_size=None, open_timeout=open_timeout, ping_interval=20, close_timeout=2, **{header_argument: headers})

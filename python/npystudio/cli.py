@@ -68,11 +68,13 @@ def describe(array: np.ndarray) -> str:
     return f"shape {array.shape}, dtype {array.dtype}"
 
 
-def simulated_packet(index: int, samples: int, series: int, dtype: str, sample_rate: float, rng: np.random.Generator) -> np.ndarray:
+def simulated_packet(
+    index: int, samples: int, series: int, dtype: str, sample_rate: float, rng: np.random.Generator, frequency: float = 1.0
+) -> np.ndarray:
     """Sines of different phase plus noise; integer dtypes are scaled to ±1000 counts like an ADC."""
     t = (index * samples + np.arange(samples)) / sample_rate
     phases = np.arange(series)[:, None] * (2 * np.pi / series)
-    y = np.sin(2 * np.pi * t + phases) + 0.1 * rng.standard_normal((series, samples))
+    y = np.sin(2 * np.pi * frequency * t + phases) + 0.1 * rng.standard_normal((series, samples))
     if np.dtype(dtype).kind in "iu":
         y = np.round(y * 1000)
     y = y.astype(dtype)
@@ -94,12 +96,12 @@ def paced(count: Optional[int], per_second: float) -> Any:
 def run_stream(session: Session, args: argparse.Namespace) -> None:
     demo = args.channel in (None, "demo")
     started_here = False
-    if demo and not session.health().get("streaming"):
-        session.start_demo()
-        started_here = True  # only then is it ours to stop: others may be watching the demo
     count = 0
-    try:
-        with session.subscribe(args.channel or "demo", lookback=args.lookback) as subscription:
+    with session.subscribe(args.channel or "demo", lookback=args.lookback) as subscription:
+        try:
+            if demo and not session.health().get("streaming"):
+                session.start_demo()  # after subscribing, so its first packet is ours too
+                started_here = True  # only then is it ours to stop: others may be watching the demo
             deadline = time.monotonic() + args.duration
             while (remaining := deadline - time.monotonic()) > 0:
                 packet = subscription.get(timeout=remaining)
@@ -107,12 +109,13 @@ def run_stream(session: Session, args: argparse.Namespace) -> None:
                     break
                 count += 1
                 if args.json:
-                    print(json.dumps({**packet.meta, "x": packet.x.tolist(), "y": packet.y.tolist(), "t": None if packet.t is None else packet.t.tolist()}))
+                    t = None if packet.t is None else packet.t.tolist()
+                    print(json.dumps({**packet.meta, "x": packet.x.tolist(), "y": packet.y.tolist(), "t": t}))
                 else:
                     print(f"#{packet.seq}: {packet.x.shape[0]} points, mean={np.nanmean(packet.y.astype(float)):.3f}")
-    finally:
-        if started_here:
-            session.stop_demo()
+        finally:
+            if started_here:
+                session.stop_demo()
     print(f"Received {count} packets in {args.duration} s")
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import json
-import queue
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional, Union
 from urllib.parse import urlencode
@@ -124,7 +126,10 @@ class Subscription:
         self.connections = 0  # accepted connections so far (1 until the first reconnection)
         self._lookback = lookback
         self._start = start
-        self._packets: "queue.Queue[Any]" = queue.Queue(max_packets)
+        self._max_packets = max_packets
+        self._items: "collections.deque[Any]" = collections.deque()  # packets, then perhaps an error or _END
+        self._arrived = threading.Event()
+        self._consumer_waiting = False
         self._ready: concurrent.futures.Future = concurrent.futures.Future()
         self._closed = False
         self._task = asyncio.run_coroutine_threadsafe(self._run(), background_loop())
@@ -140,28 +145,37 @@ class Subscription:
     def get(self, timeout: Optional[float] = None) -> Optional[Packet]:
         """The next packet, or None when none came within `timeout` seconds (or the subscription ended)."""
         try:
-            item = self._packets.get(timeout=timeout)
-        except queue.Empty:
+            return self._next(timeout)
+        except (TimeoutError, StopIteration):
             return None
-        if item is _END:
-            self._packets.put(_END)
-            return None
-        if isinstance(item, BaseException):
-            raise item
-        return item
 
     def __iter__(self) -> Iterator[Packet]:
         return self
 
     def __next__(self) -> Packet:
-        try:
-            item = self._packets.get(timeout=self.timeout)
-        except queue.Empty:
-            raise TimeoutError(f"no packet on {self.channel} within {self.timeout} s") from None
+        return self._next(self.timeout)
+
+    def _next(self, timeout: Optional[float]) -> Packet:
+        items = self._items
+        if not items:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while not items:
+                # Announce the wait, then re-check, so an arrival in between is not missed.
+                self._arrived.clear()
+                self._consumer_waiting = True
+                if not items:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        self._consumer_waiting = False
+                        raise TimeoutError(f"no packet on {self.channel} within {timeout} s")
+                    self._arrived.wait(remaining)
+                self._consumer_waiting = False
+        item = items[0]
         if item is _END:
-            self._packets.put(_END)
             raise StopIteration
+        items.popleft()
         if isinstance(item, BaseException):
+            items.appendleft(_END)
             raise item
         return item
 
@@ -216,10 +230,12 @@ class Subscription:
             self._finish()
 
     def _deliver(self, packet: Packet) -> None:
-        try:
-            self._packets.put_nowait(packet)
-        except queue.Full:
-            self.dropped += 1
+        if len(self._items) >= self._max_packets:
+            self.dropped += 1  # the consumer is too slow: newest packets give way, bounded memory
+            return
+        self._items.append(packet)
+        if self._consumer_waiting:
+            self._arrived.set()
 
     def _fail(self, error: BaseException) -> None:
         if not self._ready.done():
@@ -233,14 +249,5 @@ class Subscription:
         self._put_last(_END)
 
     def _put_last(self, item: Any) -> None:
-        """Queues an ending item even when the queue is full (the oldest packet gives way)."""
-        while True:
-            try:
-                self._packets.put_nowait(item)
-                return
-            except queue.Full:
-                try:
-                    self._packets.get_nowait()
-                    self.dropped += 1
-                except queue.Empty:
-                    pass
+        self._items.append(item)
+        self._arrived.set()
