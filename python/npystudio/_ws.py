@@ -11,6 +11,11 @@ from typing import Any, Dict, Tuple, Type
 from .errors import ApiError, ServerUnreachable
 
 
+def require() -> None:
+    """Raises a helpful ImportError now, in the caller's thread, when websockets is missing."""
+    _client()
+
+
 def _client() -> Tuple[Any, str]:
     try:
         from websockets.asyncio.client import connect  # websockets >= 13

@@ -256,6 +256,14 @@ class Channel:
     _socket: Any = None
 
     async def _run(self) -> None:
+        try:
+            await self._connect_and_serve()
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:  # a bug or a broken server: surfaced by the next call, not swallowed
+            self._refuse(err)
+
+    async def _connect_and_serve(self) -> None:
         self._wake = asyncio.Event()
         backoff = 0.05
         path = f"/ws/publish?channel={_quote(self.name)}"

@@ -193,8 +193,10 @@ class Session:
         Options: `batch_size` (1000) and `flush_interval` (0.01 s) for `log()`, `max_queue_bytes`,
         `names` and `units`. Calling it again with the same name returns the same open channel.
         """
+        from . import _ws
         from .channel import Channel
 
+        _ws.require()
         existing = self._channels.get(name)
         if existing is not None and not existing._closed and not options:
             return existing
@@ -217,8 +219,10 @@ class Session:
         `lookback` (seconds) first delivers the packets of that recent past, flagged `history`.
         `timeout`: iteration raises TimeoutError after that long without a packet.
         """
+        from . import _ws
         from .subscribe import Subscription
 
+        _ws.require()
         return Subscription(self, channel, lookback=lookback, timeout=timeout, **options)
 
     # ---- recordings ----

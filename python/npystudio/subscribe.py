@@ -83,12 +83,16 @@ async def stream_messages(
 
 def _packet(message: Dict[str, Any]) -> Packet:
     t = message.get("t")
+    x, y = message["x"], message["y"]
+    if not isinstance(y, np.ndarray):  # a JSON packet (sent before the server took our binary choice)
+        x = np.array(x, dtype=np.float64)
+        y = np.array(y, dtype=np.dtype(message.get("dtype", "float64")))  # "NaN"/"Infinity" strings parse too
     return Packet(
         channel=message.get("channel", "demo"),
         seq=message.get("seq", -1),
         timestamp=message.get("timestamp", float("nan")),
-        x=message["x"],
-        y=message["y"],
+        x=x,
+        y=y,
         t=None if t is None else np.asarray(t, dtype=np.float64),
         history=bool(message.get("history", False)),
         names=message.get("names"),
@@ -222,6 +226,9 @@ class Subscription:
                     if not self._ready.done():
                         self._fail(err)
                         return
+                except Exception as err:  # a bug or a malformed frame: surfaced to the consumer, not swallowed
+                    self._fail(err)
+                    return
                 lookback = None  # history came with the first connection
                 self.reconnects += 1
                 await asyncio.sleep(backoff)
