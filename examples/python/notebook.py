@@ -46,7 +46,8 @@ print(f"{len(received)} packets, {y.size} samples over {t[-1] - t[0]:.3f} s, nam
 # ## Whole packets: 3 series of 1000 float32 samples at 1 kHz
 
 # %%
-channel.send(np.random.default_rng(1).standard_normal((3, 1000)).astype(np.float32), t=time.time(), rate=1000.0)
+y = np.random.default_rng(1).standard_normal((3, 1000)).astype(np.float32)
+channel.send(y, t=time.time(), rate=1000.0, names=["x", "y", "z"], units="g")
 channel.flush()
 packet = next(watch)
 print(packet.seq, packet.y.shape, packet.y.dtype, packet.t[1] - packet.t[0])

@@ -92,7 +92,7 @@ class Channel:
 
         `t` is either n per-sample times (float seconds, Unix time) or, with `rate` (Hz), the first
         sample's time. Without either, the server times the samples on arrival. `names` (k strings) and
-        `units` (k strings, or one for all) label the series; they stay in force for later packets.
+        `units` (k strings, or one for all) label the series; the server keeps them for the channel.
         Returns False when the packet was dropped because the queue is full.
         """
         self._check_usable()
@@ -110,9 +110,9 @@ class Channel:
             array, times = check_packet(y, t)
             meta = {}
         if names is not None:
-            self._names = list(names)
+            meta["names"] = list(names)
         if units is not None:
-            self._units = _units(units)
+            meta["units"] = _units(units)
         message = self._encode(array, times, meta)
         return self._enqueue(message, array.shape[-1])
 
@@ -120,7 +120,8 @@ class Channel:
         """Logs one sample: a number (one series) or k numbers (k series), at time `t` (default now).
 
         Samples are collected and sent as one packet, with their times, every `flush_interval` seconds
-        or `batch_size` samples, whichever comes first.
+        or `batch_size` samples, whichever comes first. The `names` and `units` given to
+        `Session.channel()` go with each of these packets.
         """
         if t is None:
             t = time.time()
@@ -187,10 +188,6 @@ class Channel:
     # ---- queueing ----
 
     def _encode(self, array: np.ndarray, times: Optional[np.ndarray], meta: dict) -> bytes:
-        if self._names is not None:
-            meta["names"] = self._names
-        if self._units is not None:
-            meta["units"] = self._units
         if not meta and times is None:
             return npy_bytes(array)  # bare, as the tutorial-era servers take it
         return encode_frame(meta, array) if times is None else encode_frame(meta, array, times)
@@ -372,7 +369,12 @@ class Channel:
             self._errors.append(f"log(): values must be numbers or flat sequences of numbers, got shape {values.shape[1:]}")
             return None
         y = values if values.ndim == 1 else values.T
-        return self._encode(y, np.asarray(batch.times, dtype=np.float64), {})
+        meta = {}
+        if self._names is not None:
+            meta["names"] = self._names
+        if self._units is not None:
+            meta["units"] = self._units
+        return self._encode(y, times, meta)
 
     def _refuse(self, refusal: Exception) -> None:
         self._refusal = refusal

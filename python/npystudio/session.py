@@ -6,7 +6,6 @@ import io
 import os
 import sys
 import weakref
-import zipfile
 from typing import IO, TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -78,17 +77,18 @@ class Session:
     ) -> Any:
         """Stores an array on the server and returns its answer (`index`, `shape`, `dtype`, ...).
 
-        A path to a `.npy` file is streamed from disk, with a progress bar on a terminal (tqdm's when it
-        is installed; `progress` forces it on or off). A `.npz` file, or a dict of arrays, uploads each of
-        its arrays (named `name.key.npy`) and returns the list of answers.
+        A path to a `.npy` or `.npz` file is streamed from disk, with a progress bar on a terminal
+        (tqdm's when it is installed; `progress` forces it on or off). The server stores each array of a
+        `.npz` as one of a group: its answer lists them in `arrays`, with their `group`. A dict of arrays
+        is sent as a `.npz`.
         """
         if isinstance(array_or_path, Mapping):
-            prefix = name or "arrays"
-            return [self.upload(np.asarray(a), f"{prefix}.{key}.npy") for key, a in array_or_path.items()]
+            buffer = io.BytesIO()
+            np.savez(buffer, **{key: np.asarray(a) for key, a in array_or_path.items()})
+            data = buffer.getvalue()
+            return self._upload_stream(io.BytesIO(data), len(data), name or "arrays.npz", progress=False)
         if isinstance(array_or_path, (str, os.PathLike)):
             path = os.fspath(array_or_path)
-            if zipfile.is_zipfile(path):
-                return self._upload_npz(path, name, progress)
             with open(path, "rb") as source:
                 size = os.fstat(source.fileno()).st_size
                 return self._upload_stream(source, size, name or os.path.basename(path), progress)
@@ -97,18 +97,6 @@ class Session:
             raise TypeError("object arrays cannot be stored (.npy without pickles)")
         data = _np_save(array)
         return self._upload_stream(io.BytesIO(data), len(data), name or "array.npy", progress=False)
-
-    def _upload_npz(self, path: str, name: Optional[str], progress: Optional[bool]) -> List[Any]:
-        prefix = name or os.path.basename(path)
-        prefix = prefix[: -len(".npz")] if prefix.endswith(".npz") else prefix
-        answers = []
-        with zipfile.ZipFile(path) as archive:
-            for member in archive.infolist():
-                if member.filename.endswith(".npy"):
-                    with archive.open(member) as source:  # decompressed as it is read
-                        key = member.filename[: -len(".npy")]
-                        answers.append(self._upload_stream(source, member.file_size, f"{prefix}.{key}.npy", progress))
-        return answers
 
     def _upload_stream(self, source: IO[bytes], size: int, filename: str, progress: Optional[bool]) -> Any:
         show = sys.stderr.isatty() if progress is None else progress
@@ -160,14 +148,21 @@ class Session:
             raise
         return b""
 
-    def get_npz(self, indices: Sequence[int]) -> Dict[str, np.ndarray]:
-        """Several stored arrays keyed by their names (as `np.savez` would write them)."""
-        names = {a["index"]: a["name"] for a in self.arrays()}
-        return {_npz_key(names.get(i, f"array{i}")): self.get(i) for i in indices}
+    def get_npz(self, arrays: Union[str, Sequence[int]]) -> Dict[str, np.ndarray]:
+        """Several stored arrays keyed by name: those of a `group` (an uploaded `.npz`, a recording), or these indices."""
+        listed = self.arrays()
+        if isinstance(arrays, str):
+            chosen = [a for a in listed if a.get("group") == arrays]
+            if not chosen:
+                raise ApiError(404, f"no stored arrays in group {arrays}")
+        else:
+            by_index = {a["index"]: a for a in listed}
+            chosen = [by_index.get(i, {"index": i, "name": f"array{i}"}) for i in arrays]
+        return {_npz_key(a["name"]): self.get(a["index"]) for a in chosen}
 
-    def save_npz(self, indices: Sequence[int], path: PathLike) -> None:
-        """Writes several stored arrays into one `.npz` file."""
-        np.savez(path, **self.get_npz(indices))
+    def save_npz(self, arrays: Union[str, Sequence[int]], path: PathLike) -> None:
+        """Writes a group or several stored arrays into one `.npz` file (see `get_npz`)."""
+        np.savez(path, **self.get_npz(arrays))
 
     def delete(self, index: int) -> Dict[str, Any]:
         """Deletes array `index`."""
@@ -191,7 +186,7 @@ class Session:
         """A producer on channel `name`, connected before this returns (ApiError if refused).
 
         Options: `batch_size` (1000) and `flush_interval` (0.01 s) for `log()`, `max_queue_bytes`,
-        `names` and `units`. Calling it again with the same name returns the same open channel.
+        and `names` and `units` for the series `log()` sends. Calling it again with the same name returns the same open channel.
         """
         from . import _ws
         from .channel import Channel

@@ -15,6 +15,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
+# The checkout whose server the tests start (this one unless NPY_STUDIO_SERVER_ROOT names another).
+SERVER_ROOT = Path(os.environ.get("NPY_STUDIO_SERVER_ROOT", REPO))
 
 import npystudio  # noqa: E402
 from npystudio._npy import encode_frame  # noqa: E402
@@ -40,7 +42,7 @@ class ServerProcess:
         if self.token:
             command += ["--token", self.token]
         env = {k: v for k, v in os.environ.items() if k != "NPY_STUDIO_TOKEN"}
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(command, cwd=SERVER_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines: "queue.Queue[Optional[str]]" = queue.Queue()
 
         def pump() -> None:
@@ -117,6 +119,15 @@ def _probe_framed(url: str) -> bool:
     return response.ok
 
 
+def _probe_npz(url: str) -> bool:
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, probe=np.zeros(1))
+    files = {"file": ("probe.npz", buffer.getvalue(), "application/octet-stream")}
+    return requests.post(f"{url}/upload", files=files, timeout=10).ok
+
+
 def _probe_recordings(url: str) -> bool:
     return requests.get(f"{url}/recordings", timeout=10).ok
 
@@ -137,7 +148,8 @@ def _probe_lookback(url: str) -> bool:
 @pytest.fixture(scope="session")
 def features(server: ServerProcess) -> Dict[str, bool]:
     """Which parts of the wire contract (CONTRACT.md) the server implements."""
-    return {"framed publish and sample times": _probe_framed(server.url), "recordings": _probe_recordings(server.url), "lookback": _probe_lookback(server.url)}
+    return {"framed publish and sample times": _probe_framed(server.url), "recordings": _probe_recordings(server.url),
+        ".npz uploads": _probe_npz(server.url), "lookback": _probe_lookback(server.url)}
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_send_with_times_names_and_units(session: npystudio.Session, channel_nam
         channel.flush()
         timed, rated = collect(subscription, 3 + 4)
     assert timed.t.tolist() == times.tolist() and timed.y.dtype == np.float32
-    assert (timed.names, timed.units) == (["left", "right"], ["V"])
+    assert (timed.names, timed.units) == (["left", "right"], ["V", "V"])  # one unit given for all series
     assert rated.t.tolist() == [100.0, 100.125, 100.25, 100.375]
 
 
