@@ -134,9 +134,11 @@ def _probe_recordings(url: str) -> bool:
 
 def _probe_lookback(url: str) -> bool:
     """Publishes one packet, then subscribes with lookback: a server with history sends it back first."""
-    requests.post(f"{url}/stream/probe.lookback", data=encode_frame({}, np.zeros(2)), headers={"Content-Type": "application/octet-stream"}, timeout=10)
     s = npystudio.connect(url)
     try:
+        producer = s.channel("probe.lookback")  # kept connected: a channel without users is forgotten
+        producer.send(np.zeros(2))
+        producer.flush()
         with s.subscribe("probe.lookback", lookback=60) as subscription:
             # History is sent before the answer to the subscription's first ping, so it is already here.
             packet = subscription.get(timeout=0) or subscription.get(timeout=2)
