@@ -164,13 +164,16 @@ class Channel:
         except concurrent.futures.TimeoutError:
             raise ServerUnreachable(f"channel {self.name}: no connection to {self.session.url} within {timeout} s") from None
 
-    def close(self, flush: bool = True, timeout: Optional[float] = 30.0) -> None:
-        """Flushes (unless `flush` is False or the channel was refused) and disconnects."""
+    def close(self, flush: bool = True, timeout: Optional[float] = None) -> None:
+        """Flushes (unless `flush` is False or the channel was refused) and disconnects.
+
+        The flush waits at most `timeout` seconds (default: the session's timeout), then raises TimeoutError.
+        """
         if self._closed:
             return
         try:
             if flush and self._refusal is None:
-                self.flush(timeout)
+                self.flush(self.session.timeout if timeout is None else timeout)
         finally:
             self._closed = True
             self._loop.call_soon_threadsafe(self._task.cancel)

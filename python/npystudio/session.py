@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import sys
@@ -11,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mappi
 import numpy as np
 import requests
 
-from .errors import ApiError, ServerUnreachable
+from .errors import ApiError, NpyStudioError, ServerUnreachable
 
 if TYPE_CHECKING:  # imported lazily at run time: live data needs websockets, arrays do not
     from .channel import Channel
@@ -48,6 +49,8 @@ class Session:
         self._http = requests.Session()
         self._http.headers.update(self.headers)
         self._channels: "weakref.WeakValueDictionary[str, Any]" = weakref.WeakValueDictionary()
+        # A script that ends without close() still sends what it logged (each channel waits at most `timeout`).
+        atexit.register(_close_at_exit, weakref.ref(self))
 
     # ---- plumbing ----
 
@@ -346,6 +349,15 @@ def _np_save(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return buffer.getvalue()
+
+
+def _close_at_exit(session_ref: "weakref.ref[Session]") -> None:
+    session = session_ref()
+    if session is not None:
+        try:
+            session.close()
+        except (NpyStudioError, TimeoutError) as err:
+            print(f"npystudio: at exit: {err}", file=sys.stderr)
 
 
 def _npz_key(name: str) -> str:

@@ -187,3 +187,27 @@ def test_channel_and_subscription_reconnect_after_a_server_restart(own_server: S
     assert (packets[-1].seq, packets[-1].x[0]) == (1, 4.0)
     subscription.close()
     session.close()
+
+
+def test_a_script_that_ends_without_close_still_sends_what_it_logged(server: ServerProcess, channel_name: str, requires) -> None:
+    requires("framed publish and sample times")
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    script = f"""
+import sys
+sys.path.insert(0, {str(REPO / 'python')!r})
+import npystudio
+channel = npystudio.connect({server.url!r}).channel({channel_name!r})
+for i in range(10):
+    channel.log(float(i), t=100.0 + i)
+"""
+    session = npystudio.connect(server.url)
+    with session.subscribe(channel_name) as subscription:
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        packets = collect(subscription, 10)
+    assert np.concatenate([p.y for p in packets]).tolist() == [float(i) for i in range(10)]
+    assert np.concatenate([p.t for p in packets]).tolist() == [100.0 + i for i in range(10)]

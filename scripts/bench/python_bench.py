@@ -97,11 +97,14 @@ def bench_log(server: str, count: int) -> dict:
         log(float(i), T0 + i * DT)
     calls_done = time.time()
     channel.flush(120)
+    flushed = time.time()
     result = finish(child)
     session.close()
     elapsed = result.pop("finished") - start
     return {
         "figure": "python_log",
+        "server_had_all_after_s": round(flushed - start, 2),
+        "subscriber_had_all_after_s": round(elapsed, 2),
         "samples": count,
         "samples_per_s": round(count / elapsed),
         "target": 500_000,
@@ -124,11 +127,14 @@ def bench_send(server: str, count: int, samples: int = 1000) -> dict:
         channel.send(y)
     calls_done = time.time()
     channel.flush(120)
+    flushed = time.time()
     result = finish(child)
     session.close()
     elapsed = result.pop("finished") - start
     return {
         "figure": "python_send",
+        "server_had_all_after_s": round(flushed - start, 2),
+        "subscriber_had_all_after_s": round(elapsed, 2),
         "packets": count,
         "samples_per_packet": samples,
         "packets_per_s": round(count / elapsed),
