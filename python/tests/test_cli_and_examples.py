@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import List
 
 import numpy as np
-import pytest
 
 import npystudio
 from conftest import REPO, ServerProcess
