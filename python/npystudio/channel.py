@@ -75,6 +75,7 @@ class Channel:
         self._sender_idle = False
         self._loop = background_loop()
         self._wake: Optional[asyncio.Event] = None
+        self._socket: Any = None  # the open connection, set by the background loop
         self._connected = concurrent.futures.Future()  # type: concurrent.futures.Future[None]
         self._task = asyncio.run_coroutine_threadsafe(self._run(), self._loop)
 
@@ -252,8 +253,6 @@ class Channel:
             raise ApiError(400, errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)")
 
     # ---- the background loop's side ----
-
-    _socket: Any = None
 
     async def _run(self) -> None:
         try:
