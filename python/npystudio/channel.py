@@ -39,7 +39,9 @@ class Channel:
     `send()` and `log()` never block: packets wait in a queue of at most `max_queue_bytes` while the
     connection is slow or down (it reconnects with backoff), and what does not fit is counted in
     `dropped` (packets) and `dropped_samples`. `flush()` waits until the server has handled everything
-    sent before it. Close it (or use it as a context manager) when done.
+    sent before it (a packet written into a connection just as it broke can be lost unnoticed; a flush
+    that spans the break is asked again on the next connection). Close it (or use it as a context
+    manager) when done; open channels are also flushed when the interpreter exits.
     """
 
     def __init__(

@@ -174,6 +174,7 @@ def test_channel_and_subscription_reconnect_after_a_server_restart(own_server: S
     assert collect(subscription, 3)[0].seq == 0
 
     own_server.stop()
+    wait_until(lambda: not channel.connected, "the channel to see the server gone")
     assert channel.send(np.arange(4.0)) is True  # queued while the server is down, without blocking
     own_server.start()  # same port and data folder
     wait_until(lambda: subscription.connections == 2, "the subscription to reconnect")
