@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
+import threading
 import time
 from typing import Any, Callable, List, Optional
 
@@ -153,10 +153,7 @@ def run_record(session: Session, args: argparse.Namespace) -> None:
     recording = session.record(args.channels, name=args.name)
     print(f"recording {', '.join(args.channels)} as {recording.id}", file=sys.stderr)
     try:
-        if args.duration is None:
-            signal.pause() if hasattr(signal, "pause") else time.sleep(1e9)
-        else:
-            time.sleep(args.duration)
+        threading.Event().wait(args.duration)  # None: until Ctrl-C
     except KeyboardInterrupt:
         pass
     info = recording.stop()
