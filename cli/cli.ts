@@ -12,7 +12,7 @@ import { decodeNpy } from '../common/npy/codec.js';
 import { dtypeFromName } from '../common/npy/dtype.js';
 import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
-import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
+import { DEMO_CHANNEL, MAX_PACKET_VALUES, type UploadResponse } from '../common/protocol.js';
 import { formatBytes, formatNumber, formatShape, preview, progressLine, summarize, table } from './format.js';
 import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
@@ -263,7 +263,7 @@ async function publishCommand({ client, args: [path], values }: Context): Promis
   const samples = parseCount('--packet', values.packet ?? '100', MAX_PACKET_VALUES);
   const seconds = values.duration === undefined ? undefined : parsePositive('--duration', values.duration);
   const source = values.demo
-    ? demoSource(parseCount('--series', values.series ?? '1', MAX_SERIES), samples)
+    ? demoSource(parseCount('--series', values.series ?? '1', MAX_PACKET_VALUES), samples)
     : await fileSource(path!, samples);
   const limit = Math.min(source.count, seconds === undefined ? Infinity : Math.max(1, Math.round(seconds * rate)));
 
@@ -319,12 +319,6 @@ async function fileSource(path: string, samples: number): Promise<PacketSource> 
     throw new UsageError(`${path} has shape ${formatShape(shape)}; publish needs (n,) or (k series, n)`, false);
   if (dtype.kind === 'c') throw new UsageError(`${path} holds ${dtype.name}; publish the real and imaginary parts as two series`, false);
   const [k, n] = shape.length === 2 ? (shape as [number, number]) : [1, shape[0]!];
-  if (k > MAX_SERIES) {
-    throw new UsageError(
-      `${path} has shape ${formatShape(shape)}: ${k} series is over the limit of ${MAX_SERIES}; if rows are samples, save arr.T`,
-      false,
-    );
-  }
   if (k * n === 0) throw new UsageError(`${path} holds no samples`, false);
   const values = toTypedArray(array);
   const slice = (row: number, start: number): NumericArray => values.subarray(row * n + start, row * n + Math.min(n, start + samples));

@@ -27,7 +27,7 @@ function collect(count: number): { onData: (d: StreamData) => void; done: Promis
   return {
     onData: (data) => {
       received.push(data);
-      if (received.length === count) finish(received);
+      if (received.length === count) finish(received.slice());
     },
     done,
   };

@@ -7,6 +7,9 @@ import * as v from 'valibot';
 
 /** A list whose elements are not inspected here (their reader checks them while converting). */
 const list = v.custom<unknown[]>((value) => Array.isArray(value), 'must be a list');
+/** Sample values the server writes: numbers, with NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity". */
+const samples = v.custom<number[]>((value) => Array.isArray(value), 'must be a list');
+const seriesSamples = v.custom<number[] | number[][]>((value) => Array.isArray(value), 'must be a list');
 const optionalList = v.nullish(list);
 const seconds = v.pipe(v.number(), v.finite());
 const strings = v.array(v.string());
@@ -61,10 +64,10 @@ export const DataMessageSchema = v.object({
   /** Shape of `y`: `[n]` for one series, `[k, n]` for k series. */
   shape: v.array(v.number()),
   dtype: v.string(),
-  x: list,
-  y: list,
+  x: samples,
+  y: seriesSamples,
   /** Each sample's time, float64 seconds. */
-  t: list,
+  t: samples,
   channel: v.string(),
   seq: v.number(),
   ...dataExtras,

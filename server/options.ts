@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
+import { DEFAULT_LOOKBACK, type LookbackLimits } from './stream/history.js';
 
 export interface ServerOptions {
   readonly host: string;
@@ -31,6 +32,8 @@ export interface ServerOptions {
   readonly heartbeatMs: number;
   /** Origins besides the server's own that browsers may call it from (CORS). */
   readonly allowedOrigins: readonly string[];
+  /** How much recent history each channel keeps for late subscribers and recordings. */
+  readonly lookback: LookbackLimits;
   /** The built renderer, served at `/` when present. */
   readonly rendererDir?: string;
   readonly logger: Logger;
@@ -65,6 +68,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxPublishRate: 20_000,
     heartbeatMs: 30_000,
     allowedOrigins: [APP_ORIGIN],
+    lookback: DEFAULT_LOOKBACK,
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };
