@@ -187,7 +187,12 @@ export class ArrayStore {
     try {
       const limits = { maxExpandedBytes: this.options.maxExpandedBytes ?? 2 * 1024 ** 3, maxMembers: 4096 };
       await readNpzMembers(staged.tempPath, limits, async (memberChunks, key) => {
-        members.push(await this.stage(memberChunks, key));
+        try {
+          members.push(await this.stage(memberChunks, key));
+        } catch (err) {
+          if (err instanceof NpyError && !err.message.startsWith('Invalid npz file')) throw new NpyError(`member ${JSON.stringify(key)}: ${err.message}`, err.code);
+          throw err;
+        }
       });
       return { tempPath: staged.tempPath, name, bytes: staged.bytes, members };
     } catch (err) {
