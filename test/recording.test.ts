@@ -7,7 +7,7 @@ import { runPython } from './helpers/python.js';
 import { type TestServer, json, makeDataDir, startTestServer } from './helpers/server.js';
 import { spawnServer } from './helpers/serverProcess.js';
 import { TestClient } from './helpers/ws.js';
-import WebSocket from 'ws';
+import { connectProducer } from './helpers/producer.js';
 import { readFile, rm } from 'node:fs/promises';
 
 const SCRIPT = new URL('./fixtures/record_roundtrip.py', import.meta.url);
@@ -31,37 +31,6 @@ async function downloadNpz(url: string, id: string, dir: string): Promise<string
   const path = join(dir, `${id}.npz`);
   await writeFile(path, new Uint8Array(await response.arrayBuffer()));
   return path;
-}
-
-/** A producer that sends JSON packets and waits for the server to have handled them. */
-async function producer(url: string, channel: string): Promise<{ send: (m: unknown) => void; flush: () => Promise<void>; close: () => void }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/publish?channel=${channel}`);
-  const replies: Record<string, unknown>[] = [];
-  let wake = () => {};
-  ws.on('message', (data) => {
-    replies.push(JSON.parse(String(data)) as Record<string, unknown>);
-    wake();
-  });
-  const nextReply = async (type: string) => {
-    for (;;) {
-      const index = replies.findIndex((r) => r.type === type || r.type === 'error');
-      if (index >= 0) {
-        const [reply] = replies.splice(index, 1);
-        if (reply!.type === 'error') throw new Error(String(reply!.detail));
-        return reply!;
-      }
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  };
-  await nextReply('status');
-  return {
-    send: (m) => ws.send(JSON.stringify(m)),
-    flush: async () => {
-      ws.send('{"action":"ping"}');
-      await nextReply('pong');
-    },
-    close: () => ws.close(),
-  };
 }
 
 describe('recording', () => {
@@ -93,7 +62,7 @@ describe('recording', () => {
 
   it('starts a new segment when the dtype or series count changes, and stops itself at max_bytes with the reason', async () => {
     const started = await post<RecordingInfo>(`${server.url}/recordings`, { channels: ['seg'], max_bytes: 10_000_000 });
-    const p = await producer(server.url, 'seg');
+    const p = await connectProducer(server.url, 'seg');
     p.send({ y: [1, 2, 3] });
     p.send({ y: [[1, 2], [3, 4]] });
     p.send({ y: [5, 6] });
@@ -116,7 +85,7 @@ describe('recording', () => {
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    p.close();
+    await p.close();
   });
 
   it('refuses bad requests with 422 or 404', async () => {
@@ -131,10 +100,10 @@ describe('recording', () => {
 
   it('replays a recording into replay.<channel> with the same values and shifted times', async () => {
     const started = await post<RecordingInfo>(`${server.url}/recordings`, { channels: ['src'] });
-    const p = await producer(server.url, 'src');
+    const p = await connectProducer(server.url, 'src');
     for (let i = 0; i < 5; i++) p.send({ y: [i, i + 0.5], t: [100 + i, 100.001 + i / 1000 + i] });
     await p.flush();
-    p.close();
+    await p.close();
     await post(`${server.url}/recordings/${started.body.id}/stop`);
     const sub = await TestClient.connect(server.url, '?channel=replay.src');
     const replay = await post<{ id: string; channels: Record<string, string> }>(`${server.url}/replay`, {
@@ -156,7 +125,7 @@ describe('recording survives kill -9', () => {
     const first = await spawnServer(dataDir);
     try {
       const started = await post<RecordingInfo>(`${first.url}/recordings`, { channels: ['crash'] });
-      const p = await producer(first.url, 'crash');
+      const p = await connectProducer(first.url, 'crash');
       let durable = -1;
       let sent = 0;
       // Keep publishing until the server reports at least 20 packets durable, then kill it mid-stream.
