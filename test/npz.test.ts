@@ -51,7 +51,7 @@ describe('.npz uploads written by NumPy', () => {
       const want = made.members[ref.name]!;
       expect(ref.shape).toEqual(want.shape);
       const npy = new Uint8Array(await (await fetch(`${server.url}/array/${ref.index}?format=npy`)).arrayBuffer());
-      const values = [...(toTypedArray(decodeNpy(npy)) as ArrayLike<number>)];
+      const values = Array.from(toTypedArray(decodeNpy(npy)) as ArrayLike<number>);
       expect(values).toEqual(want.values.map(Number));
       expect((await json<{ data: unknown }>(await fetch(`${server.url}/array/${ref.index}`))).data).toBeDefined();
     }
