@@ -156,6 +156,10 @@ export class NpyClient {
     return this.json('POST', '/replay', request, ReplayInfoSchema);
   }
 
+  getReplay(id: string): Promise<ReplayInfo> {
+    return this.json('GET', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
+  }
+
   stopReplay(id: string): Promise<ReplayInfo> {
     return this.json('DELETE', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
   }
