@@ -101,7 +101,7 @@ export class StreamSubscription extends ReconnectingSocket {
         x: toTypedArray(x) as Float64Array,
         y: toTypedArray(y),
         shape: [...y.header.shape],
-        dtype: y.header.dtype.name,
+        dtype: y.header.dtype.str,
         t: t ? (toTypedArray(t) as Float64Array) : new Float64Array(0),
         history: meta.history === true,
         names: meta.names,

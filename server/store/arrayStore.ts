@@ -366,7 +366,7 @@ export class ArrayStore {
 }
 
 function describe(index: number, name: string, created: string, header: NpyHeader, bytes: number, group?: string): ArrayInfo {
-  return { index, name, shape: [...header.shape], dtype: header.dtype.name, bytes, created, ...(group === undefined ? {} : { group }) };
+  return { index, name, shape: [...header.shape], dtype: header.dtype.str, bytes, created, ...(group === undefined ? {} : { group }) };
 }
 
 /** Why the first bytes of an upload are neither `.npy` nor `.npz`, in words a user can act on. */

@@ -1,6 +1,7 @@
 import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
 import { realReader } from '../../common/npy/elements.js';
 import { ChannelHistory, type HistoryBudget } from './history.js';
+import { type Now, monotonicNow } from '../schedule.js';
 import { EncodedPacket, type StreamPacket } from './packet.js';
 import { RateLimiter } from './rateLimit.js';
 import type { Subscriber } from './subscriber.js';
@@ -39,7 +40,7 @@ export class Channel {
     budget: HistoryBudget,
     readonly counters: ChannelCounters = { seq: 0, nextSample: 0 },
     maxPublishRate = Infinity,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly now: Now = monotonicNow,
   ) {
     this.limiter = new RateLimiter(maxPublishRate, now);
     this.history = new ChannelHistory(budget);
@@ -141,7 +142,7 @@ export class Channel {
     const y = this.last?.y.header;
     return {
       name: this.name,
-      dtype: y?.dtype.name ?? null,
+      dtype: y?.dtype.str ?? null,
       shape: y ? [...y.shape] : null,
       rate: Math.round(this.rate() * 100) / 100,
       subscribers: this.subscribers.size,

@@ -1,6 +1,7 @@
 import { DEMO_CHANNEL, type ChannelInfo } from '../../common/protocol.js';
 import { Channel, type ChannelCounters, type PacketSink } from './channel.js';
 import type { EncodedPacket } from './packet.js';
+import type { Now } from '../schedule.js';
 import { DemoSource, type DemoOptions } from './demo.js';
 import { ChannelLimitError, ChannelNameError } from './errors.js';
 import { DEFAULT_LOOKBACK, HistoryBudget, type LookbackLimits } from './history.js';
@@ -11,6 +12,7 @@ export interface HubOptions extends DemoOptions {
   /** Most packets per second the producers of one channel may publish together. */
   readonly maxPublishRate: number;
   readonly lookback?: LookbackLimits;
+  readonly now?: Now;
 }
 
 export const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -54,7 +56,7 @@ export class StreamHub {
       }
       const counters = this.retired.get(name);
       this.retired.delete(name);
-      channel = new Channel(name, this.budget, counters, this.options.maxPublishRate);
+      channel = new Channel(name, this.budget, counters, this.options.maxPublishRate, this.options.now);
       this.channels.set(name, channel);
       this.changed();
     }

@@ -1,6 +1,7 @@
 /** Turns what a producer sends into channel packets, refusing anything malformed with a reason it can act on. */
 import * as v from 'valibot';
 import { decodeFrame, isBareNpy } from '../../common/frames.js';
+import { formatShape } from '../../common/format.js';
 import { type NpyArray, decodeNpy } from '../../common/npy/codec.js';
 import { NpyError } from '../../common/npy/errors.js';
 import { toTypedArray } from '../../common/npy/typed.js';
@@ -73,7 +74,7 @@ export function readBinaryPacket(bytes: Uint8Array): { kind: 'packet' } & Packet
   let times: Float64Array | undefined;
   if (t) {
     if (t.header.dtype.name !== 'float64' || t.header.shape.length !== 1 || t.header.shape[0] !== n)
-      throw new PacketError(`t must be float64 of shape (${n},), one time per sample of y; got ${t.header.dtype.name} ${pythonShape(t.header.shape)}`);
+      throw new PacketError(`t must be float64 of shape (${n},), one time per sample of y; got ${t.header.dtype.str} ${formatShape(t.header.shape)}`);
     times = toTypedArray(t) as Float64Array;
   }
   return { kind: 'packet', y, yNpy: frame.parts[0], t: times, ...metadata(meta.output) };
@@ -90,7 +91,7 @@ function decodePart<T>(decode: () => T): T {
 
 function checkY(y: NpyArray): NpyArray {
   if (y.header.dtype.kind === 'c')
-    throw new PacketError(`${y.header.dtype.name} cannot be plotted; send the real and imaginary parts as two series`);
+    throw new PacketError(`${y.header.dtype.str} cannot be plotted; send the real and imaginary parts as two series`);
   checkShape(y.header.shape);
   return y;
 }
@@ -166,16 +167,12 @@ function readSampleList(list: unknown[] | null | undefined, n: number, field: 'x
 
 function checkShape(shape: readonly number[]): void {
   if (shape.length !== 1 && shape.length !== 2) {
-    throw new PacketError(`y must have shape (n,) or (k, n) for k series; got ${pythonShape(shape)}`);
+    throw new PacketError(`y must have shape (n,) or (k, n) for k series; got ${formatShape(shape)}`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count === 0) throw new PacketError(`y of shape ${pythonShape(shape)} holds no samples`);
+  if (count === 0) throw new PacketError(`y of shape ${formatShape(shape)} holds no samples`);
   if (count > MAX_PACKET_VALUES)
     throw new PacketError(`y has ${count} values, more than the limit of ${MAX_PACKET_VALUES} per packet; send smaller packets`);
-}
-
-function pythonShape(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 const SPECIAL_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
