@@ -54,7 +54,9 @@ async function healthCommand(client: NpyClient): Promise<void> {
 
 async function uploadDemoCommand(client: NpyClient): Promise<void> {
   const values = Float64Array.from({ length: 100 * 50 }, gaussian);
-  printUploaded(await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)));
+  printUploaded(
+    await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)),
+  );
 }
 
 async function uploadCommand(client: NpyClient, path: string): Promise<void> {
@@ -150,7 +152,12 @@ async function recordCommand(client: NpyClient, channels: string[], options: Rec
   interrupted.release();
   if (info.state === 'recording') info = await client.stopRecording(recording.id);
   print(`recording ${info.id} ${info.stop_reason}: ${info.packets} packets, ${formatBytes(info.bytes)}, ${info.lost} lost`);
-  print(table(['INDEX', 'NAME', 'SHAPE', 'DTYPE'], info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype])));
+  print(
+    table(
+      ['INDEX', 'NAME', 'SHAPE', 'DTYPE'],
+      info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype]),
+    ),
+  );
   if (options.out !== undefined) await saveDownload(() => client.openRecordingNpz(info.id), options.out, `recording ${info.id}`);
 }
 
@@ -196,9 +203,7 @@ async function replayCommand(client: NpyClient, recording: string, options: Repl
     speed: parsePositive('--speed', options.speed),
     loop: options.loop ?? false,
   });
-  note(
-    `replaying ${recording} as ${replay.id} into ${Object.values(replay.channels).join(', ')} at ${replay.speed}× (Ctrl-C to stop)`,
-  );
+  note(`replaying ${recording} as ${replay.id} into ${Object.values(replay.channels).join(', ')} at ${replay.speed}× (Ctrl-C to stop)`);
   const interrupted = interruptFlag();
   let state = replay.state;
   while (!interrupted.set && state === 'playing') {
@@ -347,7 +352,11 @@ async function fileSource(path: string, samples: number): Promise<PacketSource> 
 }
 
 /** Saves a download to `out`, written beside it and renamed at the end, so a failed download leaves no half file behind. */
-async function saveDownload(open: (onProgress?: ProgressListener) => Promise<ReadableStream<Uint8Array>>, out: string, what: string): Promise<void> {
+async function saveDownload(
+  open: (onProgress?: ProgressListener) => Promise<ReadableStream<Uint8Array>>,
+  out: string,
+  what: string,
+): Promise<void> {
   const partial = `${out}.part`;
   try {
     await withProgress('download', async (onProgress) => {
@@ -365,7 +374,12 @@ async function saveDownload(open: (onProgress?: ProgressListener) => Promise<Rea
 function printUploaded(info: UploadResponse): void {
   if (info.group !== undefined && info.arrays) {
     print(`uploaded ${info.arrays.length} arrays as group ${info.group}:`);
-    print(table(['INDEX', 'NAME', 'SHAPE', 'DTYPE'], info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype])));
+    print(
+      table(
+        ['INDEX', 'NAME', 'SHAPE', 'DTYPE'],
+        info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype]),
+      ),
+    );
     return;
   }
   print(`uploaded ${info.name} as array ${info.index}: shape ${formatShape(info.shape)} ${info.dtype}, ${formatBytes(info.bytes)}`);
@@ -514,7 +528,10 @@ function program(run: (action: (client: NpyClient) => Promise<void>) => Promise<
     .option('--json', 'print each packet as one JSON line')
     .option('--lookback <s>', 'first print the last S seconds of the channel, flagged as history')
     .action((options: StreamCommandOptions) => run((client) => streamCommand(client, options)));
-  command('publish', 'publish FILE (a .npy of shape (n,) or (k, n), once through) or --demo (a generated signal until --duration or Ctrl-C)')
+  command(
+    'publish',
+    'publish FILE (a .npy of shape (n,) or (k, n), once through) or --demo (a generated signal until --duration or Ctrl-C)',
+  )
     .argument('[file]')
     .option('--demo', 'publish a generated sine + noise signal')
     .option('--channel <c>', 'the channel', 'sensor')

@@ -162,9 +162,16 @@ describe('recordings, lookback and the channel list', () => {
     const stopped = await client.stopRecording(recording.id);
     expect(stopped.state).toBe('finished');
     // The dtype changed, so the second packet starts segment @1.
-    expect(stopped.arrays.map((a) => a.name).sort()).toEqual(
-      ['rec/seq', 'rec/t', 'rec/x', 'rec/y', 'rec@1/seq', 'rec@1/t', 'rec@1/x', 'rec@1/y'],
-    );
+    expect(stopped.arrays.map((a) => a.name).sort()).toEqual([
+      'rec/seq',
+      'rec/t',
+      'rec/x',
+      'rec/y',
+      'rec@1/seq',
+      'rec@1/t',
+      'rec@1/x',
+      'rec@1/y',
+    ]);
     expect((await client.listRecordings()).map((r) => r.id)).toEqual([recording.id]);
     const npz = await client.downloadRecording(recording.id);
     expect([...npz.subarray(0, 2)]).toEqual([0x50, 0x4b]);

@@ -229,7 +229,11 @@ export class NpyClient {
   private async json<T>(method: string, path: string, body?: unknown, schema?: v.GenericSchema<unknown, T>): Promise<T> {
     const headers: Record<string, string> = { ...this.headers(), accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await send(this.fetchImpl, this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await send(this.fetchImpl, this.url(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw await errorFromResponse(response);
     const answer: unknown = await response.json();
     if (!schema) return answer as T;

@@ -208,7 +208,12 @@ export const ReplayInfoSchema = v.object({
 
 // ---- the tutorial's other answers ----
 
-export const HealthResponseSchema = v.object({ status: v.literal('healthy'), version: v.string(), arrays: v.number(), streaming: v.boolean() });
+export const HealthResponseSchema = v.object({
+  status: v.literal('healthy'),
+  version: v.string(),
+  arrays: v.number(),
+  streaming: v.boolean(),
+});
 export const ControlResponseSchema = v.object({ status: v.picklist(['streaming started', 'streaming stopped']), streaming: v.boolean() });
 export const DeleteResponseSchema = v.object({ status: v.literal('deleted'), index: v.number() });
 /** `GET /array/{index}`: `data` is `ndarray.tolist()`; see common/npy/json.ts for NaN, ±Inf, int64 and complex. */

@@ -65,7 +65,8 @@ function parseRate(text: string): number {
 export function parseLookback(text: string): LookbackLimits {
   const [seconds, channel, total] = text.split(',');
   const value = Number(seconds);
-  if (!(value >= 0 && Number.isFinite(value))) throw new UsageError(`invalid lookback ${JSON.stringify(text)}: use e.g. 60 or 30,16MiB,256MiB`);
+  if (!(value >= 0 && Number.isFinite(value)))
+    throw new UsageError(`invalid lookback ${JSON.stringify(text)}: use e.g. 60 or 30,16MiB,256MiB`);
   return {
     seconds: value,
     channelBytes: channel ? parseSize(channel) : DEFAULT_LOOKBACK.channelBytes,

@@ -24,7 +24,14 @@ async function seen(client: TestClient): Promise<Seen[]> {
   return client.received.flatMap((r): Seen[] => {
     if (r.kind === 'binary') {
       const frame = decodeDataFrame(r.data);
-      return [{ seq: frame.meta.seq, y0: Number(toTypedArray(frame.y)[0]), history: frame.meta.history === true, t: [...toTypedArray(frame.t!)] as number[] }];
+      return [
+        {
+          seq: frame.meta.seq,
+          y0: Number(toTypedArray(frame.y)[0]),
+          history: frame.meta.history === true,
+          t: [...toTypedArray(frame.t!)] as number[],
+        },
+      ];
     }
     const m = r.message;
     if (m.type !== 'data') return [];
@@ -45,8 +52,14 @@ function expectSeamless(packets: Seen[], last: number, what: string): void {
     what,
   ).toBe(true);
   const firstLive = packets.findIndex((p) => !p.history);
-  expect(packets.slice(firstLive === -1 ? packets.length : firstLive).every((p) => !p.history), `${what}: history first`).toBe(true);
-  expect(packets.every((p) => p.t.length === 1 && Number.isFinite(p.t[0])), what).toBe(true);
+  expect(
+    packets.slice(firstLive === -1 ? packets.length : firstLive).every((p) => !p.history),
+    `${what}: history first`,
+  ).toBe(true);
+  expect(
+    packets.every((p) => p.t.length === 1 && Number.isFinite(p.t[0])),
+    what,
+  ).toBe(true);
 }
 
 describe('lookback seam', () => {

@@ -5,13 +5,7 @@ import { decodeDataFrame, decodeFrame } from '../common/frames.js';
 import { encodeNpy } from '../common/npy/codec.js';
 import { dtypeFromStr } from '../common/npy/dtype.js';
 import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
-import {
-  type ChannelInfo,
-  type DataMessage,
-  MAX_PACKET_VALUES,
-  NPY_MEDIA_TYPE,
-  type StreamListResponse,
-} from '../common/protocol.js';
+import { type ChannelInfo, type DataMessage, MAX_PACKET_VALUES, NPY_MEDIA_TYPE, type StreamListResponse } from '../common/protocol.js';
 import { type TestServer, json, startTestServer } from './helpers/server.js';
 import { TestClient } from './helpers/ws.js';
 

@@ -47,9 +47,16 @@ describe('recording', () => {
     expect(await python(['produce', server.url])).toContain('sent');
     const stopped = await post<RecordingInfo>(`${server.url}/recordings/${started.body.id}/stop`);
     expect(stopped.body).toMatchObject({ state: 'finished', stop_reason: 'stopped', lost: 0, packets: 200 });
-    expect(stopped.body.arrays.map((a) => a.name).sort()).toEqual(
-      ['rt.f32/seq', 'rt.f32/t', 'rt.f32/x', 'rt.f32/y', 'rt.int/seq', 'rt.int/t', 'rt.int/x', 'rt.int/y'],
-    );
+    expect(stopped.body.arrays.map((a) => a.name).sort()).toEqual([
+      'rt.f32/seq',
+      'rt.f32/t',
+      'rt.f32/x',
+      'rt.f32/y',
+      'rt.int/seq',
+      'rt.int/t',
+      'rt.int/x',
+      'rt.int/y',
+    ]);
     expect(stopped.body.arrays.find((a) => a.name === 'rt.int/y')).toMatchObject({ shape: [3, 100_000], dtype: 'int16' });
     const path = await downloadNpz(server.url, started.body.id, server.dataDir);
     expect((await python(['verify', path])).trim()).toBe('ok');
@@ -64,7 +71,12 @@ describe('recording', () => {
     const started = await post<RecordingInfo>(`${server.url}/recordings`, { channels: ['seg'], max_bytes: 10_000_000 });
     const p = await connectProducer(server.url, 'seg');
     p.send({ y: [1, 2, 3] });
-    p.send({ y: [[1, 2], [3, 4]] });
+    p.send({
+      y: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     p.send({ y: [5, 6] });
     await p.flush();
     const stopped = await post<RecordingInfo>(`${server.url}/recordings/${started.body.id}/stop`);

@@ -60,7 +60,17 @@ describe('framed binary publish and metadata', () => {
     const response = await publishBinary('framed', encodeFrame({ names: ['a', 'b'], units: 'mV' }, [y, t]));
     expect(response.status).toBe(200);
     const message = await sub.nextOfType('data');
-    expect(message).toMatchObject({ shape: [2, 3], dtype: 'int16', t: [1.5, 2.5, 3.5], names: ['a', 'b'], units: ['mV', 'mV'], y: [[1, 2, 3], [4, 5, 6]] });
+    expect(message).toMatchObject({
+      shape: [2, 3],
+      dtype: 'int16',
+      t: [1.5, 2.5, 3.5],
+      names: ['a', 'b'],
+      units: ['mV', 'mV'],
+      y: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    });
     // Kept per channel: the next packet without metadata still carries them.
     expect((await publishBinary('framed', y)).status).toBe(200);
     expect(await sub.nextOfType('data')).toMatchObject({ names: ['a', 'b'], units: ['mV', 'mV'] });
@@ -70,10 +80,18 @@ describe('framed binary publish and metadata', () => {
   });
 
   it.each([
-    ['t of the wrong length', encodeFrame({}, [typedArrayToNpy(new Float32Array(3)), typedArrayToNpy(new Float64Array(2))]), 't must be float64 of shape (3,)'],
+    [
+      't of the wrong length',
+      encodeFrame({}, [typedArrayToNpy(new Float32Array(3)), typedArrayToNpy(new Float64Array(2))]),
+      't must be float64 of shape (3,)',
+    ],
     ['t not float64', encodeFrame({}, [typedArrayToNpy(new Float32Array(3)), typedArrayToNpy(new Float32Array(3))]), 't must be float64'],
     ['unknown metadata', encodeFrame({ colour: 'red' }, [typedArrayToNpy(new Float32Array(3))]), 'frame metadata'],
-    ['names for the wrong series count', encodeFrame({ names: ['a', 'b'] }, [typedArrayToNpy(new Float32Array(3))]), '"names" has 2 entries'],
+    [
+      'names for the wrong series count',
+      encodeFrame({ names: ['a', 'b'] }, [typedArrayToNpy(new Float32Array(3))]),
+      '"names" has 2 entries',
+    ],
     ['no y', encodeFrame({}, []), 'no .npy of y'],
     ['a frame cut short', encodeFrame({}, [typedArrayToNpy(new Float32Array(3))]).subarray(0, 40), 'invalid .npy'],
   ])('refuses %s with 400 and a reason', async (_what, body, detail) => {
@@ -114,7 +132,12 @@ describe('/ws/streams', () => {
     const p = await connectProducer(server.url, 'spark');
     p.send({ y: [1, 2, 3] });
     p.send({ y: [4, 'NaN'] });
-    p.send({ y: [[7, 8], [9, 10]] });
+    p.send({
+      y: [
+        [7, 8],
+        [9, 10],
+      ],
+    });
     await p.flush();
     const listed = await until((m) => m.streams.some((s) => s.name === 'spark' && s.packets === 3));
     expect(listed.streams.find((s) => s.name === 'spark')).toMatchObject({ publishers: 1, streaming: true, sparkline: [3, null, 8] });

@@ -33,7 +33,10 @@ function segmentName(channel: string, index: number): string {
 }
 
 /** Segments of each channel, in order, and which segment each record belongs to. */
-async function planSegments(logPath: string, channels: readonly string[]): Promise<{ segments: Segment[]; ofRecord: number[]; lastSeq: Record<string, number> }> {
+async function planSegments(
+  logPath: string,
+  channels: readonly string[],
+): Promise<{ segments: Segment[]; ofRecord: number[]; lastSeq: Record<string, number> }> {
   const lastSeq: Record<string, number> = {};
   const segments: Segment[] = [];
   const current = new Map<number, Segment>();

@@ -84,7 +84,10 @@ function decodeRecord(body: Buffer): LoggedPacket {
     meta,
     x,
     t,
-    y: { header: { version: 1, dtype, fortranOrder: meta.fortran, shape: meta.shape, dataOffset: 0, count, dataBytes: data.byteLength }, data },
+    y: {
+      header: { version: 1, dtype, fortranOrder: meta.fortran, shape: meta.shape, dataOffset: 0, count, dataBytes: data.byteLength },
+      data,
+    },
   };
 }
 

@@ -132,7 +132,11 @@ export class RecordingManager {
     await mkdir(join(this.dir, id), { recursive: true });
     await this.save(file);
     const writer = await LogWriter.open<number>(join(this.dir, id, LOG));
-    const recording = new ActiveRecording(file, writer, (reason) => void this.stop(id, reason).catch((err: Error) => this.logger.error(err.message)));
+    const recording = new ActiveRecording(
+      file,
+      writer,
+      (reason) => void this.stop(id, reason).catch((err: Error) => this.logger.error(err.message)),
+    );
     this.files.set(id, file);
     this.active.set(id, recording);
     try {
@@ -222,7 +226,9 @@ export class RecordingManager {
   private describe(file: RecordingFile): RecordingInfo {
     const recording = this.active.get(file.id);
     const end = file.finished ? Date.parse(file.finished) : Date.now();
-    const arrays = file.finished ? this.store.groupArrays(file.id).map(({ index, name, shape, dtype }) => ({ index, name, shape, dtype })) : [];
+    const arrays = file.finished
+      ? this.store.groupArrays(file.id).map(({ index, name, shape, dtype }) => ({ index, name, shape, dtype }))
+      : [];
     return {
       id: file.id,
       name: file.name,

@@ -190,7 +190,8 @@ export class ArrayStore {
         try {
           members.push(await this.stage(memberChunks, key));
         } catch (err) {
-          if (err instanceof NpyError && !err.message.startsWith('Invalid npz file')) throw new NpyError(`member ${JSON.stringify(key)}: ${err.message}`, err.code);
+          if (err instanceof NpyError && !err.message.startsWith('Invalid npz file'))
+            throw new NpyError(`member ${JSON.stringify(key)}: ${err.message}`, err.code);
           throw err;
         }
       });

@@ -43,7 +43,9 @@ export function toPacket(channel: Channel, input: PacketInput): StreamPacket {
   const series = shape.length === 2 ? shape[0]! : 1;
   const counters = channel.counters;
   if (input.names) counters.names = checkLength(input.names, series, 'names');
-  if (input.units) counters.units = input.units.length === 1 && series > 1 ? new Array<string>(series).fill(input.units[0]!) : checkLength(input.units, series, 'units');
+  if (input.units)
+    counters.units =
+      input.units.length === 1 && series > 1 ? new Array<string>(series).fill(input.units[0]!) : checkLength(input.units, series, 'units');
   const keep = (kept: readonly string[] | undefined) => (kept?.length === series ? kept : undefined);
   return {
     timestamp: input.timestamp ?? Date.now() / 1000,
@@ -74,7 +76,9 @@ export function readBinaryPacket(bytes: Uint8Array): { kind: 'packet' } & Packet
   let times: Float64Array | undefined;
   if (t) {
     if (t.header.dtype.name !== 'float64' || t.header.shape.length !== 1 || t.header.shape[0] !== n)
-      throw new PacketError(`t must be float64 of shape (${n},), one time per sample of y; got ${t.header.dtype.str} ${formatShape(t.header.shape)}`);
+      throw new PacketError(
+        `t must be float64 of shape (${n},), one time per sample of y; got ${t.header.dtype.str} ${formatShape(t.header.shape)}`,
+      );
     times = toTypedArray(t) as Float64Array;
   }
   return { kind: 'packet', y, yNpy: frame.parts[0], t: times, ...metadata(meta.output) };
@@ -130,7 +134,8 @@ function describeIssues(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]
   const issue = issues[0];
   const path = v.getDotPath(issue);
   if (path === 'y' && issue.input === undefined) return 'missing "y": send {"y": [...]} with one list of n numbers or k lists of n';
-  if (issue.type === 'strict_object' && issue.expected === 'never') return `unknown key ${JSON.stringify(path)}; a packet has ${KNOWN_KEYS}`;
+  if (issue.type === 'strict_object' && issue.expected === 'never')
+    return `unknown key ${JSON.stringify(path)}; a packet has ${KNOWN_KEYS}`;
   if (path === 'y') return '"y" must be a non-empty list of numbers, or of k equal-length lists of numbers';
   if (issue.expected === 'number' && path) return `"${path}" must be a number (seconds for "timestamp", Hz for "rate")`;
   return path ? `"${path}": ${issue.message}` : issue.message;
