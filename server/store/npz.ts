@@ -77,6 +77,8 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) =>
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(invalid(`member ${JSON.stringify(entry.fileName)}: ${err.message}`));
+      // A corrupt member can report a second error (e.g. inflate's) after the first ended the read; unheard, it would crash the server.
+      stream.on('error', () => {});
       resolve(stream);
     }),
   );

@@ -66,7 +66,15 @@ function checkLength(values: readonly string[], series: number, field: string): 
 /** A binary message or POST body: the `.npy` bytes of y, bare, or framed with metadata and optionally t. */
 export function readBinaryPacket(bytes: Uint8Array): { kind: 'packet' } & PacketInput {
   if (isBareNpy(bytes)) return { kind: 'packet', y: checkY(decodePart(() => decodeNpy(bytes))), yNpy: bytes };
-  const frame = decodePart(() => decodeFrame(bytes, 2));
+  const frame = decodePart(() => {
+    try {
+      return decodeFrame(bytes, 2);
+    } catch (err) {
+      if (err instanceof NpyError && err.message.startsWith('frame'))
+        throw new NpyError(`not a .npy file (no \\x93NUMPY magic) nor a frame (uint32 length, JSON metadata, .npy parts): ${err.message}`);
+      throw err;
+    }
+  });
   const meta = v.safeParse(PublishFrameMetaSchema, frame.meta);
   if (!meta.success) throw new PacketError(`frame metadata: ${describeIssues(meta.issues)}`);
   const [y, t] = frame.arrays;
