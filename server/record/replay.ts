@@ -77,9 +77,10 @@ class Replay {
     }
   }
 
+  /** Waits for `due` (ms, performance.now); a packet already due, or due within half a millisecond, goes at once so lateness never accumulates. */
   private waitUntil(due: number): Promise<void> {
     const delay = due - performance.now();
-    if (delay <= 0) return Promise.resolve();
+    if (delay <= 0.5) return Promise.resolve();
     return new Promise((resolve) => {
       this.wake = resolve;
       this.timer = setTimeout(resolve, delay);
