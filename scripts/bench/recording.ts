@@ -17,7 +17,7 @@ async function post<T>(url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
@@ -102,7 +102,7 @@ export async function benchReplayTiming(server: ServerProcess, packets = 3000): 
       const received = Date.now() / 1000;
       const frame = decodeDataFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       // t is the recorded time shifted to the replay's start: when the packet was due.
-      errorsMs.push((received - toTypedArray(frame.t!)[0]!) * 1000);
+      errorsMs.push((received - Number(toTypedArray(frame.t!)[0])) * 1000);
       if (errorsMs.length === packets) resolve();
     });
   });
