@@ -14,9 +14,16 @@ import {
   type DeleteResponse,
   type HealthResponse,
   type PublishResponse,
+  type RecordingInfo,
+  type ReplayInfo,
+  type StartRecordingRequest,
+  type StartReplayRequest,
   type StreamListResponse,
   type UploadResponse,
 } from '../common/protocol.js';
+import * as v from 'valibot';
+import { RecordingInfoSchema, RecordingListResponseSchema, ReplayInfoSchema, StreamListResponseSchema } from '../common/schemas.js';
+import { type StreamsFeedOptions, StreamsFeed } from './streamsFeed.js';
 import { errorFromResponse } from './errors.js';
 import { type PublishOptions, Publisher } from './publish.js';
 import type { WebSocketFactory } from './socket.js';
@@ -171,7 +178,53 @@ export class NpyClient {
   }
 
   async listStreams(): Promise<StreamListResponse['streams']> {
-    return (await this.json<StreamListResponse>('GET', '/streams')).streams;
+    return (await this.json('GET', '/streams', undefined, StreamListResponseSchema)).streams;
+  }
+
+  /** The channel list, pushed on connect and whenever it changes (`/ws/streams`), reconnecting until closed. */
+  watchStreams(options: StreamsFeedOptions): StreamsFeed {
+    return new StreamsFeed(this.wsUrl('/ws/streams'), this.webSocketFactory(), options);
+  }
+
+  /** Starts recording channels into stored arrays; `lookback: true` includes their recent history. */
+  startRecording(request: StartRecordingRequest): Promise<RecordingInfo> {
+    return this.json('POST', '/recordings', request, RecordingInfoSchema);
+  }
+
+  /** Stops a recording; the answer lists its stored arrays. */
+  stopRecording(id: string): Promise<RecordingInfo> {
+    return this.json('POST', `/recordings/${encodeURIComponent(id)}/stop`, undefined, RecordingInfoSchema);
+  }
+
+  async listRecordings(): Promise<RecordingInfo[]> {
+    return (await this.json('GET', '/recordings', undefined, RecordingListResponseSchema)).recordings;
+  }
+
+  getRecording(id: string): Promise<RecordingInfo> {
+    return this.json('GET', `/recordings/${encodeURIComponent(id)}`, undefined, RecordingInfoSchema);
+  }
+
+  /** A finished recording as one `.npz` (keys `{channel}/y`, `/x`, `/t`, `/seq`), as a stream to save. */
+  async openRecordingNpz(id: string, onProgress?: ProgressListener): Promise<ReadableStream<Uint8Array>> {
+    return bodyWithProgress(await this.requestBytes(`/recordings/${encodeURIComponent(id)}?format=npz`), onProgress);
+  }
+
+  /** A finished recording's `.npz` bytes. */
+  async downloadRecording(id: string, onProgress?: ProgressListener): Promise<Uint8Array> {
+    return readWithProgress(await this.requestBytes(`/recordings/${encodeURIComponent(id)}?format=npz`), onProgress);
+  }
+
+  /** Plays a finished recording into `<channel_prefix><channel>` channels. */
+  startReplay(request: StartReplayRequest): Promise<ReplayInfo> {
+    return this.json('POST', '/replay', request, ReplayInfoSchema);
+  }
+
+  getReplay(id: string): Promise<ReplayInfo> {
+    return this.json('GET', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
+  }
+
+  stopReplay(id: string): Promise<ReplayInfo> {
+    return this.json('DELETE', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
   }
 
   /** Publishes over WebSocket to `channel`; await `ready()` on the result before sending. */
@@ -195,6 +248,11 @@ export class NpyClient {
     const channel = options.channel ?? DEMO_CHANNEL;
     const query = new URLSearchParams();
     if (channel !== DEMO_CHANNEL) query.set('channel', channel);
+    if (options.lookback) {
+      // History is sent on connect, before any command could choose the format.
+      query.set('lookback', String(options.lookback));
+      if (options.binary !== false) query.set('binary', '1');
+    }
     return new StreamSubscription(this.wsUrl('/ws/stream', query), this.webSocketFactory(), options);
   }
 
@@ -212,10 +270,12 @@ export class NpyClient {
     return (url) => new Native(url) as ReturnType<WebSocketFactory>;
   }
 
-  private async requestNpy(index: number): Promise<Response> {
-    const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
-      headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
-    });
+  private requestNpy(index: number): Promise<Response> {
+    return this.requestBytes(`/array/${index}?format=npy`, NPY_MEDIA_TYPE);
+  }
+
+  private async requestBytes(path: string, accept = '*/*'): Promise<Response> {
+    const response = await send(this.fetchImpl, this.url(path), { headers: { ...this.headers(), accept } });
     if (!response.ok) throw await errorFromResponse(response);
     return response;
   }
@@ -236,9 +296,20 @@ export class NpyClient {
     return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
   }
 
-  private async json<T>(method: string, path: string): Promise<T> {
-    const response = await send(this.fetchImpl, this.url(path), { method, headers: { ...this.headers(), accept: 'application/json' } });
+  /** A JSON request; the answer is checked against `schema` when given (the envelope only). */
+  private async json<T>(method: string, path: string, body?: unknown, schema?: v.GenericSchema<unknown, T>): Promise<T> {
+    const headers: Record<string, string> = { ...this.headers(), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await send(this.fetchImpl, this.url(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw await errorFromResponse(response);
-    return (await response.json()) as T;
+    const answer: unknown = await response.json();
+    if (!schema) return answer as T;
+    const parsed = v.safeParse(schema, answer);
+    if (!parsed.success) throw new Error(`unexpected answer from ${path}: ${v.summarize(parsed.issues)}`);
+    return parsed.output;
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
+import { DEFAULT_LOOKBACK, type LookbackLimits } from './stream/history.js';
 import type { Now, Repeat } from './schedule.js';
 
 export interface ServerOptions {
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly heartbeatMs: number;
   /** Origins besides the server's own that browsers may call it from (CORS). */
   readonly allowedOrigins: readonly string[];
+  /** How much recent history each channel keeps for late subscribers and recordings. */
+  readonly lookback: LookbackLimits;
   /** The built renderer, served at `/` when present. */
   readonly rendererDir?: string;
   readonly logger: Logger;
@@ -75,6 +78,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxPublishRate: 20_000,
     heartbeatMs: 30_000,
     allowedOrigins: [APP_ORIGIN],
+    lookback: DEFAULT_LOOKBACK,
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };

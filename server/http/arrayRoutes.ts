@@ -21,6 +21,7 @@ import { binsFromQuery, partFromQuery, sliceFromQuery } from './sliceQuery.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
+import { newGroupId } from '../store/groups.js';
 
 export interface ArrayRouteOptions {
   readonly maxUploadBytes: number;
@@ -44,8 +45,15 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
     .post(upload, async (req, res) => {
       const staged = stagedUpload(req.file);
       if (!staged) throw missingFileField();
-      const info = await store.commit(staged);
-      res.json({ status: 'success', ...info } satisfies UploadResponse);
+      if (!('members' in staged)) {
+        const info = await store.commit(staged);
+        res.json({ status: 'success', ...info } satisfies UploadResponse);
+        return;
+      }
+      const group = newGroupId('npz');
+      const infos = await store.commitGroup(group, staged.name, staged.members, staged.tempPath);
+      const arrays = infos.map(({ index, name, shape, dtype }) => ({ index, name, shape, dtype }));
+      res.json({ status: 'success', ...infos[0]!, arrays, group } satisfies UploadResponse);
     })
     .all(methodNotAllowed);
 
