@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
-import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
-import { WebSocketServer } from 'ws';
+import { type Server as SocketServer, WebSocketServer } from 'ws';
 import { DEMO_CHANNEL } from '../common/protocol.js';
 import { type AccessPolicy, resolveAccess } from './access.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
-import { accessGuard, refusal, securityHeaders } from './http/guard.js';
+import { guardUpgrade, oneLine, rejectUpgrade } from './http/boundary.js';
+import { type GuardPolicy, accessGuard, refusal, securityHeaders } from './http/guard.js';
+import { hostAllowlist } from './http/hostAllowlist.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
 import { streamRoutes } from './http/streamRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
 import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, StreamHub } from './stream/hub.js';
+import { GuardedWebSocket } from './stream/guardedSocket.js';
 import { startHeartbeat } from './stream/heartbeat.js';
+import { parseRequestTarget } from './net/safeUrl.js';
 import { servePublisher } from './stream/publishSocket.js';
 import { serveSubscriber } from './stream/streamSocket.js';
 import { VERSION } from './version.js';
@@ -33,12 +37,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export function guardPolicy(options: ServerOptions, access: AccessPolicy): GuardPolicy {
+  return { access, allowedOrigins: options.allowedOrigins, hostAllowed: hostAllowlist(options.host, options.allowedHosts) };
+}
+
 export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.use(corsPolicy(options.allowedOrigins));
-  app.use(accessGuard(access, options.allowedOrigins));
+  app.use(accessGuard(guardPolicy(options, access)));
   app.use(streamRoutes(hub, store, VERSION));
   app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
@@ -60,12 +68,23 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   });
   const access = resolveAccess({ host: options.host, token: options.token, noAuth: options.noAuth });
   if (access.warning) options.logger.warn(access.warning);
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, createApp(store, hub, options, access.policy));
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
-  // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
-  sockets.on('connection', (ws) => ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`)));
+  // No total request timeout: an upload may take as long as it needs while it keeps moving; a stalled
+  // connection (no bytes either way for uploadIdleMs) is closed instead.
+  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, createApp(store, hub, options, access.policy));
+  server.setTimeout(options.uploadIdleMs);
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, WebSocket: GuardedWebSocket });
+  sockets.on('connection', (ws) => {
+    ws.maxQueuedBytes = options.maxBufferedBytes + MAX_REPLY_BACKLOG;
+    ws.reportHandlerError = (err) => options.logger.warn(`WebSocket handler failed, peer closed with 1011: ${oneLine(err)}`);
+    // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
+    ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`));
+  });
   const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs);
-  server.on('upgrade', (req, socket, head) => routeUpgrade(req, socket, head, { sockets, hub, options, access: access.policy }));
+  const upgradeContext = { sockets, hub, options, policy: guardPolicy(options, access.policy) };
+  server.on(
+    'upgrade',
+    guardUpgrade(options.logger, (req, socket, head) => routeUpgrade(req, socket, head, upgradeContext)),
+  );
 
   try {
     await listen(server, options.port, options.host);
@@ -97,17 +116,21 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   };
 }
 
+/** Replies (pongs, errors) a peer may leave unread on top of its data queue before we stop reading from it. */
+const MAX_REPLY_BACKLOG = 1024 ** 2;
+
 interface UpgradeContext {
-  readonly sockets: WebSocketServer;
+  readonly sockets: SocketServer<typeof GuardedWebSocket>;
   readonly hub: StreamHub;
   readonly options: ServerOptions;
-  readonly access: AccessPolicy;
+  readonly policy: GuardPolicy;
 }
 
-function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, access }: UpgradeContext): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, policy }: UpgradeContext): void {
+  const url = parseRequestTarget(req.url);
+  if (!url) return rejectUpgrade(socket, 400, 'malformed request target');
   if (url.pathname !== '/ws/stream' && url.pathname !== '/ws/publish') return rejectUpgrade(socket, 404, 'Not Found');
-  const problem = refusal(req, access, options.allowedOrigins);
+  const problem = refusal(req, policy);
   if (problem) return rejectUpgrade(socket, problem.status, problem.detail);
   if (sockets.clients.size >= options.maxConnections) {
     return rejectUpgrade(socket, 503, `too many WebSocket connections (limit ${options.maxConnections}); try again later`);
@@ -116,7 +139,7 @@ function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sock
     // Accepted even when refused, so the producer can read why in an error message.
     return sockets.handleUpgrade(req, socket, head, (ws) => {
       sockets.emit('connection', ws, req);
-      servePublisher(ws, hub, url.searchParams.get('channel'));
+      ws.guard(() => servePublisher(ws, hub, url.searchParams.get('channel')));
     });
   }
   const channel = url.searchParams.get('channel') ?? DEMO_CHANNEL;
@@ -129,17 +152,8 @@ function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sock
   }
   sockets.handleUpgrade(req, socket, head, (ws) => {
     sockets.emit('connection', ws, req);
-    serveSubscriber(ws, hub, channel, options.maxBufferedBytes);
+    ws.guard(() => serveSubscriber(ws, hub, channel, options.maxBufferedBytes));
   });
-}
-
-/** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */
-export function rejectUpgrade(socket: Duplex, status: number, detail: string): void {
-  const body = JSON.stringify({ detail });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

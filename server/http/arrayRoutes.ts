@@ -6,6 +6,7 @@ import { NPY_MEDIA_TYPE, type ArrayInfo, type ArrayListResponse, type DeleteResp
 import { jsonDataChunks } from '../../common/npy/json.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
+import { withMultipartErrors } from './multipart.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
 
 export interface ArrayRouteOptions {
@@ -16,12 +17,14 @@ export interface ArrayRouteOptions {
 
 export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Router {
   const router = Router();
-  const upload = multer({
-    storage: new StagingStorage(store),
-    // File names arrive as raw UTF-8 (browsers, undici, requests, httpx); multer's default reads them as latin-1.
-    defParamCharset: 'utf8',
-    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
-  }).single('file');
+  const upload = withMultipartErrors(
+    multer({
+      storage: new StagingStorage(store),
+      // File names arrive as raw UTF-8 (browsers, undici, requests, httpx); multer's default reads them as latin-1.
+      defParamCharset: 'utf8',
+      limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
+    }).single('file'),
+  );
 
   router
     .route('/upload')

@@ -3,6 +3,7 @@ import { type NpyArray, decodeNpy } from '../../common/npy/codec.js';
 import { NpyError } from '../../common/npy/errors.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES } from '../../common/protocol.js';
 import { HttpError } from '../http/errors.js';
+import { JsonInputError, describeJson, parseJsonMessage } from '../net/safeJson.js';
 import type { Channel } from './channel.js';
 import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, type StreamHub } from './hub.js';
 import { type StreamPacket, float64Array } from './packet.js';
@@ -70,10 +71,10 @@ export function readJsonMessage(text: string): ProducerMessage {
   }
   const unknown = Object.keys(message).filter((key) => !JSON_KEYS.has(key));
   if (unknown.length > 0)
-    throw new PacketError(`unknown key ${JSON.stringify(unknown[0])}; a packet has "y" and optionally "x" and "timestamp"`);
+    throw new PacketError(`unknown key ${describeJson(unknown[0])}; a packet has "y" and optionally "x" and "timestamp"`);
   const { type, timestamp, x, y, action } = message as Record<string, unknown>;
   if (action !== undefined) {
-    if (action !== 'ping') throw new PacketError(`unknown action ${JSON.stringify(action)}; producers may only send "ping"`);
+    if (action !== 'ping') throw new PacketError(`unknown action ${describeJson(action)}; producers may only send "ping"`);
     return { kind: 'ping' };
   }
   if (type !== undefined && type !== 'data') throw new PacketError('"type", if given, must be "data"');
@@ -143,18 +144,16 @@ const SPECIAL_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '
 function toNumber(value: unknown, where: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && Object.hasOwn(SPECIAL_VALUES, value)) return SPECIAL_VALUES[value]!;
-  throw new PacketError(`${where} is ${JSON.stringify(value)}, not a number`);
+  throw new PacketError(`${where} is ${describeJson(value)}, not a number`);
 }
 
-/** Python's `json.dumps` writes NaN and ±Infinity as bare tokens, which JSON.parse refuses: quote them (outside strings) and retry. */
+/** Python's `json.dumps` writes NaN and ±Infinity as bare tokens, which JSON.parse refuses: read leniently. */
 function parseLenientJson(text: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : `"${m}"`)));
-    } catch {
-      throw new PacketError('message is not valid JSON; send {"y": [...]} as text or the .npy bytes of y as a binary message');
-    }
+    return parseJsonMessage(text, { lenient: true });
+  } catch (err) {
+    if (!(err instanceof JsonInputError)) throw err;
+    const why = err.message === 'message is not valid JSON' ? err.message : `${err.message}, refused`;
+    throw new PacketError(`${why}; send {"y": [...]} as text or the .npy bytes of y as a binary message`);
   }
 }

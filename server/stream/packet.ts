@@ -28,6 +28,7 @@ export function float64Array(values: Float64Array, shape: readonly number[]): Np
  */
 export class EncodedPacket {
   private json?: string;
+  private jsonBytes?: Buffer;
   private binary?: Uint8Array;
 
   constructor(
@@ -44,6 +45,12 @@ export class EncodedPacket {
       `"dtype":"${y.header.dtype.name}","x":[${Array.from(x, formatFloat).join(',')}],` +
       `"y":${[...jsonDataChunks(y.header, y.data)].join('')},"channel":${JSON.stringify(this.channel)},"seq":${this.seq}}`;
     return this.json;
+  }
+
+  /** asJson() as UTF-8, made once: `ws` would otherwise convert the string anew for every subscriber it is sent to. */
+  asJsonBytes(): Buffer {
+    this.jsonBytes ??= Buffer.from(this.asJson());
+    return this.jsonBytes;
   }
 
   asBinary(): Uint8Array {

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { DEMO_CHANNEL, type StreamCommand } from '../../common/protocol.js';
 import type { StreamHub } from './hub.js';
+import { JsonInputError, describeJson, parseJsonMessage } from '../net/safeJson.js';
 import { Subscriber } from './subscriber.js';
 
 /**
@@ -46,16 +47,17 @@ export function parseCommand(text: string | undefined): StreamCommand | string {
   if (text === undefined) return 'binary messages are not accepted here; send JSON such as {"action": "start"}';
   let message: unknown;
   try {
-    message = JSON.parse(text);
-  } catch {
-    return 'message is not valid JSON; send JSON such as {"action": "start"}';
+    message = parseJsonMessage(text);
+  } catch (err) {
+    if (!(err instanceof JsonInputError)) throw err;
+    return `${err.message}; send JSON such as {"action": "start"}`;
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return 'message must be a JSON object such as {"action": "start"}';
   }
   const { action, binary } = message as Record<string, unknown>;
   if (action !== 'start' && action !== 'stop' && action !== 'ping') {
-    return `unknown action ${JSON.stringify(action ?? null)}; expected "start", "stop" or "ping"`;
+    return `unknown action ${describeJson(action ?? null)}; expected "start", "stop" or "ping"`;
   }
   if (binary !== undefined && typeof binary !== 'boolean') return '"binary" must be true or false';
   return binary === undefined ? { action } : { action, binary };
