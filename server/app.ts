@@ -8,7 +8,7 @@ import { DEMO_CHANNEL } from '../common/protocol.js';
 import { type AccessPolicy, resolveAccess } from './access.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
-import { guardUpgrade, oneLine, rejectUpgrade } from './http/boundary.js';
+import { closeIdleConnections, guardRequests, guardUpgrade, oneLine, rejectUpgrade } from './http/boundary.js';
 import { type GuardPolicy, accessGuard, refusal, securityHeaders } from './http/guard.js';
 import { hostAllowlist } from './http/hostAllowlist.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -68,10 +68,10 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   });
   const access = resolveAccess({ host: options.host, token: options.token, noAuth: options.noAuth });
   if (access.warning) options.logger.warn(access.warning);
-  // No total request timeout: an upload may take as long as it needs while it keeps moving; a stalled
-  // connection (no bytes either way for uploadIdleMs) is closed instead.
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, createApp(store, hub, options, access.policy));
-  server.setTimeout(options.uploadIdleMs);
+  // No total request timeout: an upload may take as long as it needs while it keeps moving.
+  const app = createApp(store, hub, options, access.policy);
+  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, guardRequests(options.logger, app));
+  closeIdleConnections(server, options.uploadIdleMs);
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, WebSocket: GuardedWebSocket });
   sockets.on('connection', (ws) => {
     ws.maxQueuedBytes = options.maxBufferedBytes + MAX_REPLY_BACKLOG;

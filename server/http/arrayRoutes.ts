@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import multer from 'multer';
@@ -97,7 +96,22 @@ async function sendJson(store: ArrayStore, info: ArrayInfo, res: Response): Prom
   const head = { index: info.index, name: info.name, shape: info.shape, dtype: info.dtype };
   res.write(`${JSON.stringify(head).slice(0, -1)},"data":`);
   for (let chunk = first; !chunk.done; chunk = chunks.next()) {
-    if (!res.write(chunk.value)) await once(res, 'drain');
+    if (!res.write(chunk.value)) await drained(res);
   }
   res.end('}');
+}
+
+/** Resolves when `res` takes more; rejects as a client that went away if it closes first (else this would wait forever). */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      reject(Object.assign(new Error('the client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    res.once('drain', onDrain).once('close', onClose);
+  });
 }
