@@ -3,6 +3,7 @@ import { type NpyArray, encodeNpy } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
+import { utf8Concat } from './utf8Blocks.js';
 
 /** One packet of a channel: x (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
 export interface StreamPacket {
@@ -27,7 +28,6 @@ export function float64Array(values: Float64Array, shape: readonly number[]): Np
  * A packet with its wire forms, each built at most once however many subscribers get it.
  */
 export class EncodedPacket {
-  private json?: string;
   private jsonBytes?: Buffer;
   private binary?: Uint8Array;
 
@@ -37,20 +37,23 @@ export class EncodedPacket {
     readonly seq: number,
   ) {}
 
-  /** The seed's JSON data message, plus our `channel` and `seq`. */
-  asJson(): string {
-    const { timestamp, x, y } = this.packet;
-    this.json ??=
-      `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},` +
-      `"dtype":"${y.header.dtype.name}","x":[${Array.from(x, formatFloat).join(',')}],` +
-      `"y":${[...jsonDataChunks(y.header, y.data)].join('')},"channel":${JSON.stringify(this.channel)},"seq":${this.seq}}`;
-    return this.json;
+  /**
+   * The seed's JSON data message, plus our `channel` and `seq`, as UTF-8 made once: `ws` sends the same
+   * bytes to every JSON subscriber without copying them (a string would be converted anew for each).
+   */
+  asJsonBytes(): Buffer {
+    this.jsonBytes ??= utf8Concat(this.jsonPieces());
+    return this.jsonBytes;
   }
 
-  /** asJson() as UTF-8, made once: `ws` would otherwise convert the string anew for every subscriber it is sent to. */
-  asJsonBytes(): Buffer {
-    this.jsonBytes ??= Buffer.from(this.asJson());
-    return this.jsonBytes;
+  private *jsonPieces(): Generator<string> {
+    const { timestamp, x, y } = this.packet;
+    const xs = float64Array(x, [x.length]);
+    yield `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},"dtype":"${y.header.dtype.name}","x":`;
+    yield* jsonDataChunks(xs.header, xs.data);
+    yield ',"y":';
+    yield* jsonDataChunks(y.header, y.data);
+    yield `,"channel":${JSON.stringify(this.channel)},"seq":${this.seq}}`;
   }
 
   asBinary(): Uint8Array {

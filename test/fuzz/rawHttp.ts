@@ -8,17 +8,21 @@ export interface RawResponse {
   /** Whether the server closed the connection (with or without answering). */
   readonly closed: boolean;
   readonly timedOut: boolean;
+  /** The connection could not be made: nothing listens (the server died). */
+  readonly refused: boolean;
 }
 
 /**
  * Sends `request` as raw bytes (anything, however malformed) and reads one response: until the
- * server closes, the body announced by Content-Length is complete, or a 101 switches protocols.
+ * server closes, the body announced by Content-Length is complete, or a 101 switches protocols. Our side is
+ * half-closed after the request, so the server never waits for more of it.
  */
 export function rawRequest(port: number, request: string | Uint8Array, timeoutMs = 10_000): Promise<RawResponse> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = Buffer.alloc(0);
     let settled = false;
+    let refused = false;
     const finish = (closed: boolean, timedOut = false) => {
       if (settled) return;
       settled = true;
@@ -34,6 +38,7 @@ export function rawRequest(port: number, request: string | Uint8Array, timeoutMs
         body: end < 0 ? '' : text.slice(end + 4),
         closed,
         timedOut,
+        refused,
       });
     };
     const timer = setTimeout(() => finish(false, true), timeoutMs);
@@ -48,8 +53,11 @@ export function rawRequest(port: number, request: string | Uint8Array, timeoutMs
       else if (/\r\ntransfer-encoding:\s*chunked/i.test(text.slice(0, end)) && text.endsWith('0\r\n\r\n')) finish(false);
     });
     socket.on('close', () => finish(true));
-    socket.on('error', () => finish(true));
-    socket.write(request);
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      refused = err.code === 'ECONNREFUSED';
+      finish(true);
+    });
+    socket.end(request); // half-closed: a truncated request is answered or dropped, not waited on
   });
 }
 
