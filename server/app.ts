@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -14,6 +13,7 @@ import { hostAllowlist } from './http/hostAllowlist.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
 import { streamRoutes } from './http/streamRoutes.js';
+import { uiRoutes } from './http/uiRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
 import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, StreamHub } from './stream/hub.js';
@@ -50,7 +50,7 @@ export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOpti
   app.use(streamRoutes(hub, store, VERSION));
   app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
-  if (options.rendererDir && existsSync(options.rendererDir)) app.use(express.static(options.rendererDir));
+  if (options.rendererDir) app.use(uiRoutes(options.rendererDir, options.logger));
   app.use(notFound());
   app.use(errorHandler(options.logger, options.maxUploadBytes));
   return app;
@@ -63,6 +63,8 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   const hub = new StreamHub({
     rate: options.streamRate,
     pointsPerPacket: options.pointsPerPacket,
+    repeat: options.repeat,
+    now: options.now,
     maxChannels: options.maxChannels,
     maxPublishRate: options.maxPublishRate,
   });
@@ -79,7 +81,7 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
     // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
     ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`));
   });
-  const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs);
+  const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs, options.repeat);
   const upgradeContext = { sockets, hub, options, policy: guardPolicy(options, access.policy) };
   server.on(
     'upgrade',

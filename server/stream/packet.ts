@@ -49,7 +49,7 @@ export class EncodedPacket {
   private *jsonPieces(): Generator<string> {
     const { timestamp, x, y } = this.packet;
     const xs = float64Array(x, [x.length]);
-    yield `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},"dtype":"${y.header.dtype.name}","x":`;
+    yield `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},"dtype":"${y.header.dtype.str}","x":`;
     yield* jsonDataChunks(xs.header, xs.data);
     yield ',"y":';
     yield* jsonDataChunks(y.header, y.data);
