@@ -57,14 +57,23 @@ export function tokenMatches(expected: string, given: string | undefined): boole
 export const TOKEN_COOKIE = 'npy_studio_token';
 
 /** The token a request carries: `Authorization: Bearer`, `?token=`, or the cookie set by the UI's first visit. */
-export function presentedToken(headers: { authorization?: string; cookie?: string }, url: URL): string | undefined {
+export function presentedToken(headers: { authorization?: string; cookie?: string }, query: URLSearchParams): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
   if (bearer) return bearer;
-  const query = url.searchParams.get('token');
-  if (query) return query;
+  const token = query.get('token');
+  if (token) return token;
   for (const part of (headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='));
+    const separator = part.indexOf('=');
+    if (separator >= 0 && part.slice(0, separator).trim() === TOKEN_COOKIE) return decodeCookieValue(part.slice(separator + 1).trim());
   }
   return undefined;
+}
+
+/** A cookie value as sent; a malformed %-escape is simply not our token, never an exception. */
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -1,13 +1,15 @@
-import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type Server as SocketServer, WebSocketServer } from 'ws';
 import { DEMO_CHANNEL, type ServerMessage } from '../common/protocol.js';
 import { type AccessPolicy, resolveAccess } from './access.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
-import { accessGuard, refusal, securityHeaders } from './http/guard.js';
+import { closeIdleConnections, guardRequests, guardUpgrade, oneLine, rejectUpgrade } from './http/boundary.js';
+import { type GuardPolicy, accessGuard, refusal, securityHeaders } from './http/guard.js';
+import { hostAllowlist } from './http/hostAllowlist.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
 import { streamRoutes } from './http/streamRoutes.js';
@@ -20,7 +22,9 @@ import { RecordingManager } from './record/recordings.js';
 import { ReplayManager } from './record/replay.js';
 import { StreamHub, checkChannelName } from './stream/hub.js';
 import { serveStreamsFeed } from './stream/streamsFeed.js';
+import { GuardedWebSocket } from './stream/guardedSocket.js';
 import { startHeartbeat } from './stream/heartbeat.js';
+import { parseRequestTarget } from './net/safeUrl.js';
 import { servePublisher } from './stream/publishSocket.js';
 import { serveSubscriber } from './stream/streamSocket.js';
 import { VERSION } from './version.js';
@@ -47,12 +51,16 @@ export interface Services {
   readonly replays: ReplayManager;
 }
 
+export function guardPolicy(options: ServerOptions, access: AccessPolicy): GuardPolicy {
+  return { access, allowedOrigins: options.allowedOrigins, hostAllowed: hostAllowlist(options.host, options.allowedHosts) };
+}
+
 export function createApp({ store, hub, recordings, replays }: Services, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.use(corsPolicy(options.allowedOrigins));
-  app.use(accessGuard(access, options.allowedOrigins));
+  app.use(accessGuard(guardPolicy(options, access)));
   app.use(streamRoutes(hub, store, VERSION));
   app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
@@ -91,12 +99,23 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   const services: Services = { store, hub, recordings, replays };
   const access = resolveAccess({ host: options.host, token: options.token, noAuth: options.noAuth });
   if (access.warning) options.logger.warn(access.warning);
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, createApp(services, options, access.policy));
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
-  // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
-  sockets.on('connection', (ws) => ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`)));
+  // No total request timeout: an upload may take as long as it needs while it keeps moving.
+  const app = createApp(services, options, access.policy);
+  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0 }, guardRequests(options.logger, app));
+  closeIdleConnections(server, options.uploadIdleMs);
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, WebSocket: GuardedWebSocket });
+  sockets.on('connection', (ws) => {
+    ws.maxQueuedBytes = options.maxBufferedBytes + MAX_REPLY_BACKLOG;
+    ws.reportHandlerError = (err) => options.logger.warn(`WebSocket handler failed, peer closed with 1011: ${oneLine(err)}`);
+    // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
+    ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`));
+  });
   const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs, options.repeat);
-  server.on('upgrade', (req, socket, head) => routeUpgrade(req, socket, head, { sockets, hub, options, access: access.policy }));
+  const upgradeContext = { sockets, hub, options, policy: guardPolicy(options, access.policy) };
+  server.on(
+    'upgrade',
+    guardUpgrade(options.logger, (req, socket, head) => routeUpgrade(req, socket, head, upgradeContext)),
+  );
 
   try {
     await listen(server, options.port, options.host);
@@ -134,27 +153,31 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   };
 }
 
+/** Replies (pongs, errors) a peer may leave unread on top of its data queue before we stop reading from it. */
+const MAX_REPLY_BACKLOG = 1024 ** 2;
+
 interface UpgradeContext {
-  readonly sockets: WebSocketServer;
+  readonly sockets: SocketServer<typeof GuardedWebSocket>;
   readonly hub: StreamHub;
   readonly options: ServerOptions;
-  readonly access: AccessPolicy;
+  readonly policy: GuardPolicy;
 }
 
 const SOCKET_PATHS = new Set(['/ws/stream', '/ws/publish', '/ws/streams']);
 
-function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, access }: UpgradeContext): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, policy }: UpgradeContext): void {
+  const url = parseRequestTarget(req.url);
+  if (!url) return rejectUpgrade(socket, 400, 'malformed request target');
   if (!SOCKET_PATHS.has(url.pathname)) return rejectUpgrade(socket, 404, 'Not Found');
-  const problem = refusal(req, access, options.allowedOrigins);
+  const problem = refusal(req, policy);
   if (problem) return rejectUpgrade(socket, problem.status, problem.detail);
   if (sockets.clients.size >= options.maxConnections) {
     return rejectUpgrade(socket, 503, `too many WebSocket connections (limit ${options.maxConnections}); try again later`);
   }
-  const accept = (serve: (ws: WebSocket) => void) =>
+  const accept = (serve: (ws: GuardedWebSocket) => void) =>
     sockets.handleUpgrade(req, socket, head, (ws) => {
       sockets.emit('connection', ws, req);
-      serve(ws);
+      ws.guard(() => serve(ws));
     });
   if (url.pathname === '/ws/streams') return accept((ws) => serveStreamsFeed(ws, hub));
   // Accepted even when refused, so the producer can read why in an error message.
@@ -176,15 +199,6 @@ function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sock
     });
   }
   accept((ws) => serveSubscriber(ws, hub, channel, { maxBufferedBytes: options.maxBufferedBytes, lookback, binary }));
-}
-
-/** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */
-export function rejectUpgrade(socket: Duplex, status: number, detail: string): void {
-  const body = JSON.stringify({ detail });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { APP_ORIGIN } from '../common/desktop.js';
 import type { ServerOptions } from './options.js';
@@ -10,6 +11,9 @@ export const SERVER_USAGE = `Options:
   --max-upload SIZE      largest upload, e.g. 2GiB, 500MB, 1048576 (default 2GiB)
   --rate N               demo stream packets per second (default 20)
   --allow-origin ORIGIN  let browser pages from ORIGIN use this server (repeatable)
+  --allow-host NAME      answer to Host NAME without a token (repeatable; .example.org
+                         allows a domain and its subdomains); loopback names and IP
+                         addresses are always allowed
   --token TOKEN          require this access token (or set NPY_STUDIO_TOKEN); binding a
                          non-loopback address without one generates a random token
   --no-auth              serve a non-loopback address without any token (not recommended)
@@ -23,6 +27,7 @@ export const SERVER_ARG_SPEC = {
   'max-upload': { type: 'string' },
   rate: { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
+  'allow-host': { type: 'string', multiple: true },
   token: { type: 'string' },
   'no-auth': { type: 'boolean' },
   lookback: { type: 'string' },
@@ -46,6 +51,9 @@ export function parsePort(text: string): number {
 }
 
 function parseOrigin(text: string): string {
+  if (text.trim() === 'null') {
+    throw new UsageError('--allow-origin null is refused: "null" is the origin of sandboxed and file:// pages, which any page can claim');
+  }
   try {
     const origin = new URL(text).origin;
     if (origin !== 'null') return origin;
@@ -53,6 +61,11 @@ function parseOrigin(text: string): string {
     // reported below
   }
   throw new UsageError(`invalid origin ${JSON.stringify(text)}: use e.g. http://lab-pc:8000`);
+}
+
+function parseHostName(text: string): string {
+  if (/^\.?[a-z0-9_-][a-z0-9._-]{0,252}$/i.test(text) || isIP(text.replace(/^\[|\]$/g, '')) !== 0) return text.toLowerCase();
+  throw new UsageError(`invalid host name ${JSON.stringify(text)}: use e.g. lab-pc, lab-pc.example.org or .example.org`);
 }
 
 function parseRate(text: string): number {
@@ -83,6 +96,7 @@ export function serverOptionsFromFlags(
     'max-upload'?: string;
     rate?: string;
     'allow-origin'?: string[];
+    'allow-host'?: string[];
     token?: string;
     'no-auth'?: boolean;
     lookback?: string;
@@ -96,6 +110,7 @@ export function serverOptionsFromFlags(
     maxUploadBytes: values['max-upload'] === undefined ? undefined : parseSize(values['max-upload']),
     streamRate: values.rate === undefined ? undefined : parseRate(values.rate),
     allowedOrigins: values['allow-origin'] === undefined ? undefined : [APP_ORIGIN, ...values['allow-origin'].map(parseOrigin)],
+    allowedHosts: values['allow-host']?.map(parseHostName),
     token: values.token ?? (env.NPY_STUDIO_TOKEN || undefined),
     noAuth: values['no-auth'],
     lookback: values.lookback === undefined ? undefined : parseLookback(values.lookback),

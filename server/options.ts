@@ -34,6 +34,10 @@ export interface ServerOptions {
   readonly maxPublishRate: number;
   /** How often WebSocket peers are pinged; one that has not answered the previous ping is closed. */
   readonly heartbeatMs: number;
+  /** Host names besides loopback, IP literals and the bound address that a server without a token answers to. */
+  readonly allowedHosts: readonly string[];
+  /** An HTTP connection with no bytes moving either way for this long is closed (uploads have no total time limit). */
+  readonly uploadIdleMs: number;
   /** Origins besides the server's own that browsers may call it from (CORS). */
   readonly allowedOrigins: readonly string[];
   /** How much recent history each channel keeps for late subscribers and recordings. */
@@ -79,6 +83,8 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     heartbeatMs: 30_000,
     allowedOrigins: [APP_ORIGIN],
     lookback: DEFAULT_LOOKBACK,
+    allowedHosts: [],
+    uploadIdleMs: 120_000,
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };

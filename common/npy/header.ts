@@ -80,6 +80,8 @@ function interpretHeaderDict(text: string): Omit<NpyHeader, 'version' | 'dataOff
   const shape = shapeValue.items.map((dim) => {
     if (typeof dim !== 'bigint') throw new NpyError('shape entries must be integers');
     if (dim < 0n) throw new NpyError(`shape entries must not be negative (got ${dim})`);
+    // Checked per dimension too: a zero elsewhere keeps the product small, but Number(dim) would round.
+    if (dim > BigInt(Number.MAX_SAFE_INTEGER)) throw new NpyError(`shape entry ${dim} is too large`, 'too-large');
     return dim;
   });
   const count = shape.reduce((a, b) => a * b, 1n);

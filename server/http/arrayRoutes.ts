@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { type Request, Router, type Response } from 'express';
 import multer from 'multer';
@@ -20,6 +19,7 @@ import { readSliceBytes, scanSliceValues } from '../store/sliceReader.js';
 import { binsFromQuery, partFromQuery, sliceFromQuery } from './sliceQuery.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
+import { withMultipartErrors } from './multipart.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
 import { newGroupId } from '../store/groups.js';
 
@@ -33,12 +33,14 @@ export interface ArrayRouteOptions {
 
 export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Router {
   const router = Router();
-  const upload = multer({
-    storage: new StagingStorage(store),
-    // File names arrive as raw UTF-8 (browsers, undici, requests, httpx); multer's default reads them as latin-1.
-    defParamCharset: 'utf8',
-    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
-  }).single('file');
+  const upload = withMultipartErrors(
+    multer({
+      storage: new StagingStorage(store),
+      // File names arrive as raw UTF-8 (browsers, undici, requests, httpx); multer's default reads them as latin-1.
+      defParamCharset: 'utf8',
+      limits: { fileSize: options.maxUploadBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 32, headerPairs: 64 },
+    }).single('file'),
+  );
 
   router
     .route('/upload')
@@ -212,7 +214,22 @@ async function sendJsonData(
   res.type('application/json');
   res.write(`${JSON.stringify(head).slice(0, -1)},"data":`);
   for (let chunk = first; !chunk.done; chunk = chunks.next()) {
-    if (!res.write(chunk.value)) await once(res, 'drain');
+    if (!res.write(chunk.value)) await drained(res);
   }
   res.end('}');
+}
+
+/** Resolves when `res` takes more; rejects as a client that went away if it closes first (else this would wait forever). */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      reject(Object.assign(new Error('the client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    res.once('drain', onDrain).once('close', onClose);
+  });
 }

@@ -4,6 +4,7 @@ import type { ErrorBody, ValidationIssue } from '../../common/protocol.js';
 import { NpyError } from '../../common/npy/errors.js';
 import type { Logger } from '../logger.js';
 import { DomainError, httpStatusOf } from './domainErrors.js';
+import { oneLine } from './boundary.js';
 
 /** An error with the status and `detail` the client should see. */
 export class HttpError extends Error {
@@ -57,11 +58,22 @@ export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new HttpError(404, 'Not Found'));
 }
 
-/** Turns every error into `{"detail": ...}` with the status FastAPI would use. */
+/** Errors that only mean the client went away mid-request (an aborted download or upload). */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * The boundary of every HTTP request: each error becomes `{"detail": ...}` with the status FastAPI
+ * would use. Anything unforeseen is logged in one line and answered 400, never a stack trace or a 5xx.
+ */
 export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    let status = 500;
-    let detail: ErrorBody['detail'] = 'Internal Server Error';
+  return (err: unknown, req, res, _next) => {
+    if (CLIENT_GONE.has(String((err as NodeJS.ErrnoException)?.code)) || (res.headersSent && res.destroyed)) {
+      logger.info(`${req.method} ${req.path}: the client went away (${(err as Error)?.message ?? String(err)})`);
+      res.destroy();
+      return;
+    }
+    let status = 400;
+    let detail: ErrorBody['detail'] = 'the server could not process this request';
     if (err instanceof HttpError) {
       ({ status, detail } = err);
     } else if (err instanceof DomainError) {
@@ -82,7 +94,7 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
       status = 507;
       detail = 'the server has no space left to store this upload';
     } else {
-      logger.error(`unhandled error: ${(err as Error)?.stack ?? String(err)}`);
+      logger.error(`${req.method} ${req.path} failed: ${oneLine(err)}`);
     }
     if (res.headersSent) {
       res.destroy();

@@ -3,45 +3,66 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { CSP_DIRECTIVES } from '../../common/contentSecurityPolicy.js';
 import { type AccessPolicy, TOKEN_COOKIE, presentedToken, tokenMatches } from '../access.js';
+import { hostOrigin, parseHostHeader, parseRequestTarget } from '../net/safeUrl.js';
 import { HttpError } from './errors.js';
+import { hostRefusalDetail } from './hostAllowlist.js';
 
 export interface Refusal {
-  readonly status: 401 | 403;
+  readonly status: 400 | 401 | 403;
   readonly detail: string;
 }
 
+export interface GuardPolicy {
+  readonly access: AccessPolicy;
+  /** Origins besides the server's own that browsers may call it from. */
+  readonly allowedOrigins: readonly string[];
+  /** Whether a Host name may reach a server that has no token (see hostAllowlist). */
+  readonly hostAllowed: (hostname: string) => boolean;
+}
+
 /**
- * Why a request (or WebSocket upgrade) may not proceed, if it may not: a browser page from a
- * foreign origin (which could otherwise drive a loopback server behind the user's back), or a
- * missing/wrong token where one is required.
+ * Why a request (or WebSocket upgrade) may not proceed, if it may not: a malformed target or Host,
+ * a Host a tokenless server does not answer to (DNS rebinding), a browser page from a foreign
+ * origin (which could otherwise drive a loopback server behind the user's back), or a missing or
+ * wrong token where one is required. "Our own origin" comes from the Host only once it passed.
  */
-export function refusal(req: IncomingMessage, policy: AccessPolicy, allowedOrigins: readonly string[]): Refusal | undefined {
-  const url = requestUrl(req);
+export function refusal(req: IncomingMessage, { access, allowedOrigins, hostAllowed }: GuardPolicy): Refusal | undefined {
+  const target = parseRequestTarget(req.url);
+  if (!target) return { status: 400, detail: 'malformed request target' };
+  const host = parseHostHeader(req.headers.host);
+  if (!host) return { status: 400, detail: 'malformed or missing Host header' };
+  if (access.token === undefined && !hostAllowed(host.hostname)) return { status: 403, detail: hostRefusalDetail(host.hostname) };
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== url.origin && !allowedOrigins.includes(origin)) {
-    return { status: 403, detail: `requests from origin ${origin} are not allowed; start the server with --allow-origin ${origin}` };
+  if (origin !== undefined && origin !== hostOrigin(host) && !allowedOrigins.includes(origin)) {
+    return { status: 403, detail: originRefusalDetail(origin) };
   }
-  if (policy.token !== undefined && !tokenMatches(policy.token, presentedToken(req.headers, url))) {
+  if (access.token !== undefined && !tokenMatches(access.token, presentedToken(req.headers, target.searchParams))) {
     return { status: 401, detail: 'missing or invalid token: send "Authorization: Bearer <token>" or add ?token=<token>' };
   }
   return undefined;
 }
 
-export function requestUrl(req: IncomingMessage): URL {
-  return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+/** `null` is the opaque origin of sandboxed and file:// pages: any page can claim it, so no flag allows it. */
+function originRefusalDetail(origin: string): string {
+  if (origin === 'null') return 'requests from an opaque origin ("null": a sandboxed or file:// page) are never allowed';
+  return `requests from origin ${origin} are not allowed; start the server with --allow-origin ${origin}`;
 }
 
-/** Enforces `refusal` on HTTP; a token that arrived in the query is kept in a cookie so the UI's own requests carry it. */
-export function accessGuard(policy: AccessPolicy, allowedOrigins: readonly string[]): RequestHandler {
+/**
+ * Enforces `refusal` on HTTP. A token that arrived in the query is kept in a cookie so the UI's own
+ * requests carry it, but only once it is verified itself (a valid Bearer alongside must not launder it).
+ */
+export function accessGuard(policy: GuardPolicy): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'OPTIONS') return next(); // CORS preflights carry no credentials
-    const problem = refusal(req, policy, allowedOrigins);
+    const problem = refusal(req, policy);
     if (problem) {
       if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       return next(new HttpError(problem.status, problem.detail));
     }
-    const queryToken = requestUrl(req).searchParams.get('token');
-    if (policy.token !== undefined && queryToken) {
+    const queryToken = parseRequestTarget(req.url)?.searchParams.get('token');
+    const { token } = policy.access;
+    if (token !== undefined && queryToken && tokenMatches(token, queryToken)) {
       res.cookie(TOKEN_COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: '/' });
     }
     next();

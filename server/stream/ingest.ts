@@ -7,6 +7,7 @@ import { NpyError } from '../../common/npy/errors.js';
 import { toTypedArray } from '../../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES } from '../../common/protocol.js';
 import { PingMessageSchema, PublishFrameMetaSchema, PublishMessageSchema } from '../../common/schemas.js';
+import { JsonInputError, describeJson, parseJsonMessage } from '../net/safeJson.js';
 import type { Channel } from './channel.js';
 import { ChannelForbiddenError, PacketError } from './errors.js';
 import { type StreamHub, checkChannelName } from './hub.js';
@@ -125,7 +126,7 @@ export function readJsonMessage(text: string): ProducerMessage {
   }
   if ('action' in message) {
     if (!v.is(PingMessageSchema, message))
-      throw new PacketError(`unknown action ${JSON.stringify(message.action)}; producers may only send {"action": "ping"}`);
+      throw new PacketError(`unknown action ${describeJson(message.action)}; producers may only send {"action": "ping"}`);
     return { kind: 'ping' };
   }
   const parsed = v.safeParse(PublishMessageSchema, message);
@@ -193,18 +194,16 @@ const SPECIAL_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '
 function toNumber(value: unknown, where: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && Object.hasOwn(SPECIAL_VALUES, value)) return SPECIAL_VALUES[value]!;
-  throw new PacketError(`${where} is ${JSON.stringify(value)}, not a number`);
+  throw new PacketError(`${where} is ${describeJson(value)}, not a number`);
 }
 
-/** Python's `json.dumps` writes NaN and ±Infinity as bare tokens, which JSON.parse refuses: quote them (outside strings) and retry. */
+/** Python's `json.dumps` writes NaN and ±Infinity as bare tokens, which JSON.parse refuses: read leniently. */
 function parseLenientJson(text: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return JSON.parse(text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : `"${m}"`)));
-    } catch {
-      throw new PacketError('message is not valid JSON; send {"y": [...]} as text or the .npy bytes of y as a binary message');
-    }
+    return parseJsonMessage(text, { lenient: true });
+  } catch (err) {
+    if (!(err instanceof JsonInputError)) throw err;
+    const why = err.message === 'message is not valid JSON' ? err.message : `${err.message}, refused`;
+    throw new PacketError(`${why}; send {"y": [...]} as text or the .npy bytes of y as a binary message`);
   }
 }

@@ -3,6 +3,7 @@ import { type NpyArray, encodeNpy } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
+import { utf8Concat } from './utf8Blocks.js';
 
 /** One packet of a channel: x and t (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
 export interface StreamPacket {
@@ -43,7 +44,7 @@ export function packetBytes(packet: StreamPacket): number {
  * (history forms, sent once per joining subscriber, are built on demand).
  */
 export class EncodedPacket {
-  private json?: string;
+  private jsonBytes?: Buffer;
   private binary?: Uint8Array;
 
   constructor(
@@ -58,11 +59,28 @@ export class EncodedPacket {
     return packetBytes(this.packet);
   }
 
-  /** The tutorial's JSON data message, plus `channel`, `seq`, `t`, and `names`/`units`/`history` when set. */
-  asJson(history = false): string {
-    if (history) return this.buildJson(true);
-    this.json ??= this.buildJson(false);
-    return this.json;
+  /**
+   * The tutorial's JSON data message, plus `channel`, `seq`, `t`, and `names`/`units`/`history` when set, as UTF-8
+   * made once: `ws` sends the same bytes to every JSON subscriber without copying them (a string would be
+   * converted anew for each). History forms, sent once per joining subscriber, are built on demand.
+   */
+  asJsonBytes(history = false): Buffer {
+    if (history) return utf8Concat(this.jsonPieces(true));
+    this.jsonBytes ??= utf8Concat(this.jsonPieces(false));
+    return this.jsonBytes;
+  }
+
+  private *jsonPieces(history: boolean): Generator<string> {
+    const { timestamp, x, y, t } = this.packet;
+    const xs = float64Array(x, [x.length]);
+    const ts = float64Array(t, [t.length]);
+    yield `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},"dtype":"${y.header.dtype.str}","x":`;
+    yield* jsonDataChunks(xs.header, xs.data);
+    yield ',"y":';
+    yield* jsonDataChunks(y.header, y.data);
+    yield `,"channel":${JSON.stringify(this.channel)},"seq":${this.seq},"t":`;
+    yield* jsonDataChunks(ts.header, ts.data);
+    yield `${this.extras(history)}}`;
   }
 
   asBinary(history = false): Uint8Array {
@@ -77,16 +95,6 @@ export class EncodedPacket {
       (history ? ',"history":true' : '') +
       (names ? `,"names":${JSON.stringify(names)}` : '') +
       (units ? `,"units":${JSON.stringify(units)}` : '')
-    );
-  }
-
-  private buildJson(history: boolean): string {
-    const { timestamp, x, y, t } = this.packet;
-    return (
-      `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},` +
-      `"dtype":"${y.header.dtype.str}","x":[${Array.from(x, formatFloat).join(',')}],` +
-      `"y":${[...jsonDataChunks(y.header, y.data)].join('')},"channel":${JSON.stringify(this.channel)},"seq":${this.seq},` +
-      `"t":[${Array.from(t, formatFloat).join(',')}]${this.extras(history)}}`
     );
   }
 

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { DEMO_CHANNEL, type StreamCommand } from '../../common/protocol.js';
 import { StreamCommandSchema } from '../../common/schemas.js';
 import type { StreamHub } from './hub.js';
+import { JsonInputError, describeJson, parseJsonMessage } from '../net/safeJson.js';
 import { Subscriber } from './subscriber.js';
 
 export interface SubscribeOptions {
@@ -58,9 +59,10 @@ export function parseCommand(text: string | undefined): StreamCommand | string {
   if (text === undefined) return 'binary messages are not accepted here; send JSON such as {"action": "start"}';
   let message: unknown;
   try {
-    message = JSON.parse(text);
-  } catch {
-    return 'message is not valid JSON; send JSON such as {"action": "start"}';
+    message = parseJsonMessage(text);
+  } catch (err) {
+    if (!(err instanceof JsonInputError)) throw err;
+    return `${err.message}; send JSON such as {"action": "start"}`;
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return 'message must be a JSON object such as {"action": "start"}';
@@ -69,5 +71,5 @@ export function parseCommand(text: string | undefined): StreamCommand | string {
   if (parsed.success) return parsed.output;
   if (v.getDotPath(parsed.issues[0]) === 'binary') return '"binary" must be true or false';
   const { action } = message as { action?: unknown };
-  return `unknown action ${JSON.stringify(action ?? null)}; expected "start", "stop" or "ping"`;
+  return `unknown action ${describeJson(action ?? null)}; expected "start", "stop" or "ping"`;
 }

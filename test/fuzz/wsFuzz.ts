@@ -78,10 +78,11 @@ export async function fuzzWebSockets(baseUrl: string, seeds: readonly Uint8Array
     });
     socket.send(JSON.stringify({ action: 'ping' }));
     if (!(await pong)) result.failures.push(`socket ${i} did not answer a ping after the fuzz`);
-    socket.close();
   }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  result.closed -= sockets.length; // the two closes we made ourselves
+  // Closes the server made itself were counted before ours; ours are waited for, not guessed with a sleep.
+  const serverCloses = result.closed;
+  await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('close', resolve).close())));
+  result.closed = serverCloses;
   if (result.closed !== 0) result.failures.push(`the server closed ${result.closed} socket(s)`);
   if (result.errors + result.published !== result.messages) {
     result.failures.push(`${result.messages} messages got ${result.errors} errors and ${result.published} publications`);

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -13,18 +14,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function spawnServer(dataDir: string, extraArgs: string[] = []): Promise<ServerProcess> {
+/** With `onLogLine`, the server's stderr (its warnings and errors) goes there line by line instead of to ours. */
+export async function spawnServer(dataDir: string, extraArgs: string[] = [], onLogLine?: (line: string) => void): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', onLogLine ? 'pipe' : 'inherit'],
   });
+  if (onLogLine) createInterface({ input: child.stderr! }).on('line', onLogLine);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
+      if (!match) return;
+      resolve(match[1]!);
+      child.stdout!.off('data', onData); // the stream keeps flowing; later output is discarded, not kept
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
   return {
