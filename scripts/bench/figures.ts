@@ -1,0 +1,25 @@
+/**
+ * Every figure of `npm run bench`, in the order they run. A new figure is one module exporting a
+ * `Figure` (see context.ts), added here. The upload limits run before the uploads, whose target needs them.
+ */
+import type { Figure } from './context.js';
+import { arrayGet } from './figures/arrayGet.js';
+import { health } from './figures/health.js';
+import { uploadLimits } from './figures/limits.js';
+import { largeArrayMemory, serverMemory } from './figures/ours.js';
+import { fanOutFigure, publishLatencyFigure } from './figures/oursStreaming.js';
+import { stream } from './figures/stream.js';
+import { upload1GiB, upload64MiB } from './figures/upload.js';
+
+export const FIGURES: readonly Figure[] = [
+  uploadLimits,
+  upload64MiB,
+  upload1GiB,
+  arrayGet,
+  health,
+  stream,
+  publishLatencyFigure,
+  fanOutFigure,
+  largeArrayMemory,
+  serverMemory,
+];
