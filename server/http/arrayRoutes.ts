@@ -1,10 +1,9 @@
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import multer from 'multer';
 import { NPY_MEDIA_TYPE, type ArrayInfo, type ArrayListResponse, type DeleteResponse, type UploadResponse } from '../../common/protocol.js';
-import { jsonDataChunks } from '../../common/npy/json.js';
 import type { ArrayStore } from '../store/arrayStore.js';
+import { sendArrayJson } from './arrayJson.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
 
@@ -56,7 +55,7 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
           `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`,
         );
       }
-      await sendJson(store, info, res);
+      await sendArrayJson(store, info, req, res);
     })
     .delete(async (req, res) => {
       const info = requireArray(store, req.params.index);
@@ -82,19 +81,4 @@ async function sendNpy(store: ArrayStore, info: ArrayInfo, res: Response): Promi
   res.type(NPY_MEDIA_TYPE);
   res.setHeader('Content-Length', info.bytes);
   await pipeline(source, res);
-}
-
-/** Streams `{"index","name","shape","dtype","data"}` in pieces, waiting for the socket to drain between them. */
-async function sendJson(store: ArrayStore, info: ArrayInfo, res: Response): Promise<void> {
-  const array = await store.read(info.index);
-  if (!array) throw new HttpError(404, 'Array not found');
-  const chunks = jsonDataChunks(array.header, array.data);
-  const first = chunks.next(); // may throw before anything is sent, so it still becomes a clean error reply
-  res.type('application/json');
-  const head = { index: info.index, name: info.name, shape: info.shape, dtype: info.dtype };
-  res.write(`${JSON.stringify(head).slice(0, -1)},"data":`);
-  for (let chunk = first; !chunk.done; chunk = chunks.next()) {
-    if (!res.write(chunk.value)) await once(res, 'drain');
-  }
-  res.end('}');
 }

@@ -9,11 +9,13 @@ import { MAX_HEADER_SIZE, type NpyHeader, parseNpyHeader } from '../../common/np
 import type { Logger } from '../logger.js';
 import { BatchedWriter } from './batchedWriter.js';
 import { DataDirLock } from './dataDirLock.js';
+import { JsonCache } from './jsonCache.js';
 
 /**
  * Arrays persisted as `arrays/<index>.npy` (the uploaded bytes, unchanged) beside
  * `arrays/<index>.json` (name, creation time). The JSON is renamed into place last, so its
  * presence marks a complete upload; every write goes to `tmp/` first and is fsynced before rename.
+ * Each array's rendered JSON may be cached in `json/` (see jsonCache.ts) and goes with the array.
  */
 export interface StoreOptions {
   readonly logger: Logger;
@@ -48,6 +50,7 @@ export class ArrayStore {
   private readonly arraysDir: string;
   private readonly tempDir: string;
   private readonly maxHeaderBytes: number;
+  private cache?: JsonCache;
 
   private constructor(
     readonly dataDir: string,
@@ -66,6 +69,7 @@ export class ArrayStore {
     const store = new ArrayStore(dataDir, options, lock);
     try {
       await store.loadExisting();
+      store.cache = await JsonCache.open(dataDir, store.tempDir, (index) => store.records.has(index));
     } catch (err) {
       await lock.release();
       throw err;
@@ -76,6 +80,7 @@ export class ArrayStore {
   /** Releases the data directory for another server. */
   async close(): Promise<void> {
     await this.commitQueue;
+    await this.jsonCache.close();
     await this.lock.release();
   }
 
@@ -121,6 +126,11 @@ export class ArrayStore {
     }
     checkDataLength(header, size - header.dataOffset);
     return { header, info: describe(index, meta.name, meta.created, header, size) };
+  }
+
+  /** Rendered JSON of stored arrays, kept on disk. */
+  get jsonCache(): JsonCache {
+    return this.cache!;
   }
 
   list(): ArrayInfo[] {
@@ -232,6 +242,7 @@ export class ArrayStore {
     // Metadata first: without it the array is no longer listed even if the .npy removal is interrupted.
     await rm(this.metaPath(index), { force: true });
     await rm(this.npyPath(index), { force: true });
+    await this.jsonCache.remove(index);
     return true;
   }
 
