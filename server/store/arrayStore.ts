@@ -80,7 +80,7 @@ export class ArrayStore {
   /** Releases the data directory for another server. */
   async close(): Promise<void> {
     await this.commitQueue;
-    await this.jsonCache.close();
+    await this.jsonCache.idle();
     await this.lock.release();
   }
 

@@ -90,8 +90,8 @@ export class JsonCache {
     await rm(this.entryPath(index), { force: true });
   }
 
-  /** Waits for entries being committed. */
-  async close(): Promise<void> {
+  /** Waits for entries being committed (their replies have been sent already). */
+  async idle(): Promise<void> {
     await Promise.all([...this.writing.values()].map((writer) => writer.committed));
   }
 }
