@@ -159,7 +159,7 @@ const COMMANDS: Record<string, Command> = {
       const array = await withProgress('download', (onProgress) => client.getArray(index, onProgress));
       const { shape, dtype, count } = array.header;
       print(`array ${index}${info ? `: ${info.name}` : ''}`);
-      print(`shape ${formatShape(shape)}  dtype ${dtype.name}  ${count} elements  ${formatBytes(array.npy.length)}`);
+      print(`shape ${formatShape(shape)}  dtype ${dtype.str}  ${count} elements  ${formatBytes(array.npy.length)}`);
       const summary = summarize(array.values, dtype);
       if (summary) print(summary);
       print(preview(array.values, shape, dtype));

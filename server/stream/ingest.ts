@@ -55,7 +55,7 @@ export function readNpyPacket(bytes: Uint8Array): { kind: 'packet' } & PacketInp
     throw err;
   }
   if (y.header.dtype.kind === 'c')
-    throw new PacketError(`${y.header.dtype.name} cannot be plotted; send the real and imaginary parts as two series`);
+    throw new PacketError(`${y.header.dtype.str} cannot be plotted; send the real and imaginary parts as two series`);
   checkShape(y.header.shape);
   return { kind: 'packet', y, yNpy: bytes };
 }
