@@ -11,6 +11,7 @@ import { corsPolicy } from './http/cors.js';
 import { accessGuard, refusal, securityHeaders } from './http/guard.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
+import { precomputedHeaders } from './http/staticHeaders.js';
 import { streamRoutes } from './http/streamRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
@@ -36,7 +37,8 @@ export interface RunningServer {
 export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.set('etag', false); // hashing every JSON reply cost /health a visible share; array JSON has its own ETag
+  app.use(precomputedHeaders(securityHeaders()));
   app.use(corsPolicy(options.allowedOrigins));
   app.use(accessGuard(access, options.allowedOrigins));
   app.use(streamRoutes(hub, store, VERSION));

@@ -176,7 +176,12 @@ describe('ArrayStore and its JSON cache', () => {
     const dataDir = await makeDataDir();
     const store = await ArrayStore.open(dataDir, { logger: silentLogger });
     try {
-      const staged = await store.stage([NPY], 'x.npy');
+      const staged = await store.stage(
+        (async function* () {
+          yield NPY;
+        })(),
+        'x.npy',
+      );
       const info = await store.commit(staged);
       const writer = (await store.jsonCache.begin(info.index))!;
       await writer.write(new TextEncoder().encode('{}'));
