@@ -42,6 +42,8 @@ interface MetaFile {
 }
 
 const INDEX_FILE = /^(\d+)\.json$/;
+/** Uploads are flushed to disk in the background every this many bytes, so the final fsync is short. */
+const SYNC_EVERY_BYTES = 8 * 2 ** 20;
 
 export class ArrayStore {
   private readonly records = new Map<number, ArrayRecord>();
@@ -153,7 +155,7 @@ export class ArrayStore {
   async stage(chunks: AsyncIterable<Uint8Array>, name: string): Promise<StagedUpload> {
     const tempPath = join(this.tempDir, `${randomUUID()}.npy`);
     const handle = await open(tempPath, 'wx');
-    const writer = new BatchedWriter(handle);
+    const writer = new BatchedWriter(handle, undefined, SYNC_EVERY_BYTES);
     let header: NpyHeader | undefined;
     let prefix: Uint8Array = new Uint8Array(0);
     let bytes = 0;
