@@ -60,6 +60,21 @@ describe('JSON cache over HTTP', () => {
     expect(JSON.parse(new TextDecoder().decode(second.body)).data.slice(0, 7)).toEqual([0.1, 1, -0, 'NaN', 'Infinity', '-Infinity', 1e21]);
   });
 
+  it('renders a large array whole while the socket and the cache file both make it wait', async () => {
+    server = await startTestServer();
+    // 1e6 floats: ~20 MB of JSON, many socket drains and several 4 MiB cache batches.
+    const values = Float64Array.from({ length: 1e6 }, (_, i) => Math.sin(i / 100));
+    const info = await upload(server, typedArrayToNpy(values, [values.length]), 'large.npy');
+    const first = await getBytes(`${server.url}/array/${info.index}`);
+    expect(first.response.status).toBe(200);
+    const parsed = JSON.parse(new TextDecoder().decode(first.body)) as { data: number[] };
+    expect(parsed.data).toHaveLength(1e6);
+    expect(parsed.data[12345]).toBe(values[12345]);
+    await server.store.jsonCache.idle();
+    const cached = await getBytes(`${server.url}/array/${info.index}`);
+    expect(Buffer.from(cached.body).equals(Buffer.from(first.body))).toBe(true);
+  });
+
   it('sends an ETag and answers 304 to If-None-Match carrying it, rendered or cached', async () => {
     server = await startTestServer();
     const info = await upload(server);

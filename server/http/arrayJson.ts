@@ -52,9 +52,10 @@ async function renderArrayJson(store: ArrayStore, info: ArrayInfo, res: Response
   try {
     for (const piece of pieces) {
       const bytes = Buffer.from(piece); // encoded once for both the socket and the file
-      const sent = res.write(bytes);
+      res.write(bytes);
       await cache?.write(bytes);
-      if (!sent && !(await drained(res))) throw new ClientGone();
+      // Checked after the cache write, which may have waited long enough for the socket to drain already.
+      if (res.writableNeedDrain && !(await drained(res))) throw new ClientGone();
     }
   } catch (err) {
     await cache?.abort();
@@ -69,6 +70,7 @@ class ClientGone extends Error {}
 
 /** Waits for the response to take more: true on 'drain', false when the client has gone. */
 function drained(res: Response): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     const finish = (ok: boolean) => () => {
       res.off('drain', onDrain);

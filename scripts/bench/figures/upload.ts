@@ -52,6 +52,8 @@ function uploadTarget(ctx: BenchContext, client: UploadClient, ours: number, ref
     target: `>= 5x and >= 50% of the lower limit (${Math.round(lowerLimit)} MB/s)`,
     met: timesBetter(ours, reference, 'higher') >= 5 && ours >= 0.5 * lowerLimit,
     of_lower_limit_pct: Math.round((100 * ours) / lowerLimit),
+    // No server can beat the limit, so no ratio can beat this one: the 5x needs a client > 5x the reference.
+    ratio_ceiling: Math.round((100 * lowerLimit) / reference) / 100,
   };
 }
 
