@@ -3,9 +3,9 @@ import { type Figure, alternate, compare } from '../context.js';
 import { median, percentile } from '../stats.js';
 
 /** A /ws/stream socket whose JSON messages are handed to `onMessage`. */
-async function openStream(httpUrl: string, onMessage: (message: { type?: string }) => void): Promise<WebSocket> {
+async function openStream(httpUrl: string, onMessage: (message: { type?: string; streaming?: boolean }) => void): Promise<WebSocket> {
   const ws = new WebSocket(`${httpUrl.replace('http', 'ws')}/ws/stream`);
-  ws.on('message', (data: Buffer) => onMessage(JSON.parse(data.toString()) as { type?: string }));
+  ws.on('message', (data: Buffer) => onMessage(JSON.parse(data.toString()) as { type?: string; streaming?: boolean }));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return ws;
 }
@@ -31,14 +31,20 @@ async function pingRoundTrips(httpUrl: string, count: number): Promise<number[]>
 async function demoPacketsPerSecond(httpUrl: string, seconds: number): Promise<number> {
   let packets = 0;
   let started = 0;
-  const ws = await openStream(httpUrl, (message) => {
+  let stopped: () => void = () => {};
+  const ws = await openStream(httpUrl, (message: { type?: string; streaming?: boolean }) => {
+    if (message.type === 'status' && message.streaming === false) stopped();
     if (message.type !== 'data') return;
     if (packets++ === 0) started = performance.now(); // rate from the first packet on
   });
   ws.send('{"action":"start"}');
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  ws.send('{"action":"stop"}');
   const elapsed = (performance.now() - started) / 1000;
+  // Closed once the stop is acknowledged: the reference logs a traceback when its reply finds the socket gone.
+  await new Promise<void>((resolve) => {
+    stopped = resolve;
+    ws.send('{"action":"stop"}');
+  });
   ws.close();
   return (packets - 1) / elapsed;
 }
