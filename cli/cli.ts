@@ -13,7 +13,8 @@ import { dtypeFromName } from '../common/npy/dtype.js';
 import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
-import { formatBytes, formatNumber, formatShape, preview, progressLine, summarize, table } from './format.js';
+import { formatBytes, formatShape } from '../common/format.js';
+import { formatNumber, preview, progressLine, summarize, table } from './format.js';
 import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
 const NAME = 'npy-studio-client';
