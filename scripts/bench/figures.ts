@@ -10,6 +10,7 @@ import { largeArrayMemory, serverMemory } from './figures/ours.js';
 import { fanOutFigure, publishLatencyFigure } from './figures/oursStreaming.js';
 import { stream } from './figures/stream.js';
 import { upload1GiB, upload64MiB } from './figures/upload.js';
+import { benchPython } from './python.js';
 
 export const FIGURES: readonly Figure[] = [
   uploadLimits,
@@ -21,5 +22,7 @@ export const FIGURES: readonly Figure[] = [
   publishLatencyFigure,
   fanOutFigure,
   largeArrayMemory,
+  // The Python package's throughput against our server (python.ts reports its own lines; ours only).
+  { name: 'python package', quick: false, run: (ctx) => benchPython(ctx.ours) },
   serverMemory,
 ];
