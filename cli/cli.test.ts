@@ -133,7 +133,7 @@ describe('arrays', () => {
       [
         'array 1: ramp.npy',
         'shape (3, 4)  dtype int32  12 elements  176 B',
-        'min -3000  max 8000  mean 2500',
+        'min -3000  max 8000  mean 2500  std 3452.05  (of 12 finite)',
         '[[-3000, -2000, -1000, 0],',
         ' [1000, 2000, 3000, 4000],',
         ' [5000, 6000, 7000, 8000]]',

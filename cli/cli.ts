@@ -14,7 +14,7 @@ import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
 import { formatBytes, formatShape } from '../common/format.js';
-import { formatNumber, preview, progressLine, summarize, table } from './format.js';
+import { formatTime, preview, progressLine, summarize, table } from './format.js';
 import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
 const NAME = 'npy-studio-client';
@@ -161,8 +161,7 @@ const COMMANDS: Record<string, Command> = {
       const { shape, dtype, count } = array.header;
       print(`array ${index}${info ? `: ${info.name}` : ''}`);
       print(`shape ${formatShape(shape)}  dtype ${dtype.str}  ${count} elements  ${formatBytes(array.npy.length)}`);
-      const summary = summarize(array.values, dtype);
-      if (summary) print(summary);
+      print(summarize(array.values, dtype));
       print(preview(array.values, shape, dtype));
     },
   },
@@ -358,7 +357,7 @@ function printUploaded(info: UploadResponse): void {
 
 function packetLine(data: StreamData): string {
   const summary = summarize(data.y, dtypeFromName(data.dtype));
-  return `#${data.seq}  t=${formatNumber(data.timestamp)}  ${formatShape(data.shape)} ${data.dtype}  ${summary}`;
+  return `#${data.seq}  ${formatTime(data.timestamp)}  ${formatShape(data.shape)} ${data.dtype}  ${summary}`;
 }
 
 /** One packet as a JSON line in the seed's data-message shape; values written exactly, NaN and ±Inf as strings. */

@@ -119,6 +119,27 @@ describe('streams', () => {
     subscription.close();
   });
 
+  it("a refused channel name surfaces the server's detail and stops reconnecting", async () => {
+    const errors: string[] = [];
+    const states: string[] = [];
+    let closed!: () => void;
+    const closedOnce = new Promise<void>((resolve) => (closed = resolve));
+    const subscription = client.stream({
+      channel: 'no/slash',
+      onError: (detail) => errors.push(detail),
+      onConnection: (state) => {
+        states.push(state);
+        if (state === 'closed') closed();
+      },
+    });
+    await closedOnce;
+    expect(errors).toEqual([expect.stringContaining('channel names are')]);
+    expect(subscription.refused).toBe(true);
+    // A later packet on a valid channel proves the event loop moved on without a second attempt.
+    await client.postPacket('lab', Int16Array.from([1]));
+    expect(states).toEqual(['connecting', 'open', 'closed']);
+  });
+
   it('a subscription reconnects when the server restarts on the same port', async () => {
     const states: string[] = [];
     const packets: StreamData[] = [];

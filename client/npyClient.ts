@@ -1,5 +1,7 @@
 import { type NpyArray, decodeNpy } from '../common/npy/codec.js';
 import type { DTypeName } from '../common/npy/dtype.js';
+import { OVERVIEW_STATS } from '../common/npy/overview.js';
+import type { ComplexPart } from '../common/npy/pieces.js';
 import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
 import {
   DEMO_CHANNEL,
@@ -7,6 +9,7 @@ import {
   type ArrayDataResponse,
   type ArrayInfo,
   type ArrayListResponse,
+  type ArrayStatsResponse,
   type ControlResponse,
   type DeleteResponse,
   type HealthResponse,
@@ -34,6 +37,25 @@ export interface ClientOptions {
 export interface DownloadedArray extends NpyArray {
   readonly values: NumericArray;
   readonly npy: Uint8Array;
+}
+
+export interface OverviewRequest {
+  /** NumPy slice of the stored array to decimate; the whole array when absent. */
+  slice?: string;
+  /** Bins per axis of the slice, or one count with `axis`. */
+  bins: number[];
+  axis?: number;
+  /** For complex arrays: which real number of each element (abs by default). */
+  part?: ComplexPart;
+}
+
+/** Per bin, in C order over the bins: min and max (NaN ignored, ±Inf kept), mean of the finite values, NaN count. */
+export interface Overview {
+  readonly bins: number[];
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly mean: Float64Array;
+  readonly nan: Float64Array;
 }
 
 export interface TypedUpload {
@@ -88,6 +110,47 @@ export class NpyClient {
     const npy = await this.downloadNpy(index, onProgress);
     const array = decodeNpy(npy);
     return { ...array, values: toTypedArray(array), npy };
+  }
+
+  /**
+   * NumPy's `a[slice]` of a stored array, e.g. `0:100, ::2, 5` or `..., -1`, cut out by the server
+   * from disk: only the selected elements travel. Exact values, C order, the stored dtype.
+   */
+  async getSlice(index: number, slice: string, signal?: AbortSignal): Promise<DownloadedArray> {
+    const response = await this.request(`/array/${index}`, { slice, format: 'npy' }, NPY_MEDIA_TYPE, signal);
+    const npy = new Uint8Array(await response.arrayBuffer());
+    const array = decodeNpy(npy);
+    return { ...array, values: toTypedArray(array), npy };
+  }
+
+  /**
+   * Min/max decimation of `a[slice]` computed on the server: `bins` per axis of the slice (or with
+   * `axis`, one count for that axis only). Each statistic has the shape of the bins, in C order.
+   */
+  async getOverview(index: number, request: OverviewRequest, signal?: AbortSignal): Promise<Overview> {
+    const query: Record<string, string> = { format: 'npy', bins: request.bins.join(','), slice: request.slice ?? '' };
+    if (request.axis !== undefined) query.axis = String(request.axis);
+    if (request.part) query.part = request.part;
+    const response = await this.request(`/array/${index}/overview`, query, NPY_MEDIA_TYPE, signal);
+    const array = decodeNpy(new Uint8Array(await response.arrayBuffer()));
+    const values = toTypedArray(array) as Float64Array;
+    const bins = array.header.shape.slice(1);
+    const cells = bins.reduce((a, b) => a * b, 1);
+    const [min, max, mean, nan] = OVERVIEW_STATS.map((_, k) => values.subarray(k * cells, (k + 1) * cells)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    return { bins, min, max, mean, nan };
+  }
+
+  /** Statistics of `a[slice]` (the whole array by default) computed on the server; see common/stats.ts. */
+  async getStats(index: number, options: { slice?: string; part?: ComplexPart } = {}, signal?: AbortSignal): Promise<ArrayStatsResponse> {
+    const query: Record<string, string> = {};
+    if (options.slice) query.slice = options.slice;
+    if (options.part) query.part = options.part;
+    return (await this.request(`/array/${index}/stats`, query, 'application/json', signal)).json() as Promise<ArrayStatsResponse>;
   }
 
   /** The seed's JSON form of an array (`data` as nested lists). */
@@ -153,6 +216,14 @@ export class NpyClient {
     const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
       headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
     });
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  private async request(path: string, query: Record<string, string>, accept: string, signal?: AbortSignal): Promise<Response> {
+    const search = new URLSearchParams(query);
+    const url = this.url(search.size ? `${path}?${search}` : path);
+    const response = await send(this.fetchImpl, url, { headers: { ...this.headers(), accept }, signal });
     if (!response.ok) throw await errorFromResponse(response);
     return response;
   }

@@ -30,7 +30,10 @@ export interface StreamOptions {
   onConnection?: ConnectionListener;
 }
 
-/** A live `/ws/stream` subscription; survives server restarts until `close()`. */
+/** WebSocket close code of a permanent refusal: retrying cannot help. */
+const POLICY_VIOLATION = 1008;
+
+/** A live `/ws/stream` subscription; survives server restarts until `close()` or a refusal (see `closed`). */
 export class StreamSubscription extends ReconnectingSocket {
   private readonly openedOnce: Promise<void>;
   private resolveOpened!: () => void;
@@ -76,9 +79,20 @@ export class StreamSubscription extends ReconnectingSocket {
     this.resolveOpened();
   }
 
-  protected closed(_info: CloseInfo): boolean {
+  /**
+   * Reconnects unless told not to, or unless the server refused this subscription for good
+   * (close 1008, e.g. an invalid channel name): its reason came before as an `error` message.
+   */
+  protected closed(info: CloseInfo): boolean {
+    if (info.code === POLICY_VIOLATION) {
+      this.refused = true;
+      return false;
+    }
     return this.options.reconnect !== false;
   }
+
+  /** Whether the server refused the subscription for good (it then stopped reconnecting). */
+  refused = false;
 
   protected received(data: unknown): void {
     if (typeof data !== 'string') {

@@ -2,6 +2,8 @@
  * The HTTP and WebSocket protocol, shared by server, client and renderer. The seed's FastAPI
  * protocol is kept exactly; fields beyond it are additions a seed client ignores.
  */
+import type { ComplexPart } from './npy/pieces.js';
+import type { ValueStats } from './stats.js';
 
 /** Error body of every failed request, as FastAPI sends it. Validation errors carry a list. */
 export interface ErrorBody {
@@ -51,6 +53,26 @@ export interface ArrayDataResponse {
   shape: number[];
   /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
   dtype: string;
+  data: unknown;
+}
+
+/** `GET /array/{index}/stats?slice=&part=`: see common/stats.ts for what each figure covers. */
+export interface ArrayStatsResponse extends ValueStats {
+  index: number;
+  /** Shape of the sliced array the figures cover. */
+  shape: number[];
+  dtype: string;
+  /** For complex arrays, which real number of each element: abs, real, imag or phase. */
+  part: ComplexPart | null;
+}
+
+/** `GET /array/{index}/overview` as JSON; `data` has shape (4, ...bins): min, max, mean, nan count per bin (common/npy/overview.ts). */
+export interface OverviewResponse {
+  index: number;
+  shape: number[];
+  bins: number[];
+  stats: readonly ['min', 'max', 'mean', 'nan'];
+  part: ComplexPart | null;
   data: unknown;
 }
 

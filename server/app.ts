@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
-import { DEMO_CHANNEL } from '../common/protocol.js';
+import { DEMO_CHANNEL, type ServerMessage } from '../common/protocol.js';
 import { type AccessPolicy, resolveAccess } from './access.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
@@ -124,15 +124,25 @@ function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sock
     });
   }
   const channel = url.searchParams.get('channel') ?? DEMO_CHANNEL;
-  if (!CHANNEL_NAME.test(channel)) return rejectUpgrade(socket, 400, CHANNEL_NAME_RULE);
-  try {
-    hub.channel(channel);
-  } catch (err) {
-    if (err instanceof ChannelLimitError) return rejectUpgrade(socket, 429, err.message);
-    throw err;
+  let refused: { code: number; detail: string } | undefined;
+  if (!CHANNEL_NAME.test(channel)) refused = { code: 1008, detail: CHANNEL_NAME_RULE };
+  else {
+    try {
+      hub.channel(channel);
+    } catch (err) {
+      if (!(err instanceof ChannelLimitError)) throw err;
+      refused = { code: 1013, detail: err.message };
+    }
   }
   sockets.handleUpgrade(req, socket, head, (ws) => {
     sockets.emit('connection', ws, req);
+    // A refused subscriber is accepted to be told why (browsers cannot read a refused upgrade's body), then closed:
+    // 1008 (policy: do not retry) for a bad name, 1013 (try again later) at the channel limit.
+    if (refused) {
+      ws.send(JSON.stringify({ type: 'error', detail: refused.detail } satisfies ServerMessage));
+      ws.close(refused.code, 'subscribe refused');
+      return;
+    }
     serveSubscriber(ws, hub, channel, options.maxBufferedBytes);
   });
 }

@@ -12,6 +12,8 @@ export interface ServerOptions {
   readonly maxUploadBytes: number;
   readonly maxHeaderBytes: number;
   readonly maxJsonBytes: number;
+  /** Largest result of `GET /array/{i}?slice=`, built in memory. */
+  readonly maxSliceBytes: number;
   /** Demo packets per second. */
   readonly streamRate: number;
 
@@ -62,6 +64,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxUploadBytes: 2 * GiB,
     maxHeaderBytes: 10_000,
     maxJsonBytes: 512 * MiB,
+    maxSliceBytes: 64 * MiB,
     streamRate: 20,
     pointsPerPacket: 100,
     maxChannels: 256,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArrayInfo } from '../../common/protocol.js';
 import { type NpyArray, checkDataLength, decodeNpy } from '../../common/npy/codec.js';
@@ -237,6 +237,21 @@ export class ArrayStore {
     if (!this.records.has(index)) return undefined;
     const bytes = await readFile(this.npyPath(index));
     return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), this.maxHeaderBytes);
+  }
+
+  /**
+   * Runs `use` with the stored file open for positioned reads. A delete meanwhile does not cut the
+   * read short: the open file stays readable until closed.
+   */
+  async withFile<T>(index: number, use: (handle: FileHandle, header: NpyHeader) => Promise<T>): Promise<T | undefined> {
+    const record = this.records.get(index);
+    if (!record) return undefined;
+    const handle = await open(this.npyPath(index), 'r');
+    try {
+      return await use(handle, record.header);
+    } finally {
+      await handle.close();
+    }
   }
 
   async delete(index: number): Promise<boolean> {
