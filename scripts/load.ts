@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { decodeDataFrame } from '../common/frames.js';
 import { spawnServer } from '../test/helpers/serverProcess.js';
 import { percentile, report, round } from './bench/stats.js';
-import { writeNpyFile } from './bench/transfer.js';
+import { writeNpyFile } from './bench/npyFile.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,6 +12,7 @@ import { type GuardPolicy, accessGuard, refusal, securityHeaders } from './http/
 import { hostAllowlist } from './http/hostAllowlist.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
+import { precomputedHeaders } from './http/staticHeaders.js';
 import { streamRoutes } from './http/streamRoutes.js';
 import { uiRoutes } from './http/uiRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
@@ -58,7 +59,8 @@ export function guardPolicy(options: ServerOptions, access: AccessPolicy): Guard
 export function createApp({ store, hub, recordings, replays }: Services, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.set('etag', false); // hashing every JSON reply cost /health a visible share; array JSON has its own ETag
+  app.use(precomputedHeaders(securityHeaders()));
   app.use(corsPolicy(options.allowedOrigins));
   app.use(accessGuard(guardPolicy(options, access)));
   app.use(streamRoutes(hub, store, VERSION));

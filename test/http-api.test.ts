@@ -293,7 +293,7 @@ describe('hostile and broken uploads', () => {
     // Whatever of the name is kept, it never becomes a path: files are stored by index only.
     expect(['../../etc/passwd.npy', 'passwd.npy']).toContain(info.name);
     expect(await listDir(join(server.dataDir, 'arrays'))).toEqual(['0.json', '0.npy']);
-    const expectedEntries = new Set(['arrays', 'tmp', 'state.json', '.lock', 'groups', 'recordings']);
+    const expectedEntries = new Set(['arrays', 'tmp', 'state.json', '.lock', 'groups', 'recordings', 'json']);
     expect((await listDir(server.dataDir)).filter((f) => !expectedEntries.has(f))).toEqual([]);
     expect(await listDir(join(server.dataDir, 'groups'))).toEqual([]);
     const weird = await uploadFixture('f8_le', 'données "✓"\r\n.npy');

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../../e2e/support/servers.js';
 import { median, percentile, report, round } from './stats.js';
-import { writeNpyFile } from './transfer.js';
+import { writeNpyFile } from './npyFile.js';
 
 interface PageGlobals {
   __npyStudioStats: { framesDrawn: number; pointsShown: number };

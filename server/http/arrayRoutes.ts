@@ -18,6 +18,7 @@ import { StatsAccumulator } from '../../common/stats.js';
 import { readSliceBytes, scanSliceValues } from '../store/sliceReader.js';
 import { binsFromQuery, partFromQuery, sliceFromQuery } from './sliceQuery.js';
 import type { ArrayStore } from '../store/arrayStore.js';
+import { sendArrayJson } from './arrayJson.js';
 import { HttpError, methodNotAllowed, missingFileField, parseIndexParam } from './errors.js';
 import { withMultipartErrors } from './multipart.js';
 import { StagingStorage, stagedUpload } from './uploadStorage.js';
@@ -80,7 +81,7 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
           `array ${info.index} is ${info.bytes} bytes, over the ${options.maxJsonBytes}-byte limit for JSON; fetch it with ?format=npy`,
         );
       }
-      await sendJson(store, info, res);
+      await sendArrayJson(store, info, req, res);
     })
     .delete(async (req, res) => {
       const info = requireArray(store, req.params.index);
@@ -193,13 +194,6 @@ async function sendNpy(store: ArrayStore, info: ArrayInfo, res: Response): Promi
   res.type(NPY_MEDIA_TYPE);
   res.setHeader('Content-Length', info.bytes);
   await pipeline(source, res);
-}
-
-async function sendJson(store: ArrayStore, info: ArrayInfo, res: Response): Promise<void> {
-  const array = await store.read(info.index);
-  if (!array) throw new HttpError(404, 'Array not found');
-  const head = { index: info.index, name: info.name, shape: info.shape, dtype: info.dtype };
-  await sendJsonData(res, head, array.header, array.data);
 }
 
 /** Streams `head` with `"data"` (the values as nested lists) added, in pieces, waiting for the socket to drain between them. */

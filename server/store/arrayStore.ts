@@ -10,11 +10,13 @@ import { looksLikeZip, readNpzMembers } from './npz.js';
 import type { Logger } from '../logger.js';
 import { BatchedWriter } from './batchedWriter.js';
 import { DataDirLock } from './dataDirLock.js';
+import { JsonCache } from './jsonCache.js';
 
 /**
  * Arrays persisted as `arrays/<index>.npy` (the uploaded bytes, unchanged) beside
  * `arrays/<index>.json` (name, creation time). The JSON is renamed into place last, so its
  * presence marks a complete upload; every write goes to `tmp/` first and is fsynced before rename.
+ * Each array's rendered JSON may be cached in `json/` (see jsonCache.ts) and goes with the array.
  */
 export interface StoreOptions {
   readonly logger: Logger;
@@ -61,6 +63,8 @@ interface MetaFile {
 }
 
 const INDEX_FILE = /^(\d+)\.json$/;
+/** Uploads are flushed to disk in the background every this many bytes, so the final fsync is short. */
+const SYNC_EVERY_BYTES = 8 * 2 ** 20;
 
 export class ArrayStore {
   private readonly records = new Map<number, ArrayRecord>();
@@ -71,6 +75,7 @@ export class ArrayStore {
   private readonly groups = new Map<string, GroupInfo>();
   private readonly tempDir: string;
   private readonly maxHeaderBytes: number;
+  private cache?: JsonCache;
 
   private constructor(
     readonly dataDir: string,
@@ -90,6 +95,7 @@ export class ArrayStore {
     const store = new ArrayStore(dataDir, options, lock);
     try {
       await store.loadExisting();
+      store.cache = await JsonCache.open(dataDir, store.tempDir, (index) => store.records.has(index));
     } catch (err) {
       await lock.release();
       throw err;
@@ -100,6 +106,7 @@ export class ArrayStore {
   /** Releases the data directory for another server. */
   async close(): Promise<void> {
     await this.commitQueue;
+    await this.jsonCache.idle();
     await this.lock.release();
   }
 
@@ -150,6 +157,11 @@ export class ArrayStore {
     }
     checkDataLength(header, size - header.dataOffset);
     return { header, info: describe(index, meta.name, meta.created, header, size, meta.group) };
+  }
+
+  /** Rendered JSON of stored arrays, kept on disk. */
+  get jsonCache(): JsonCache {
+    return this.cache!;
   }
 
   list(): ArrayInfo[] {
@@ -214,7 +226,7 @@ export class ArrayStore {
   ): Promise<StagedUpload> {
     const tempPath = this.tempPath();
     const handle = await open(tempPath, 'wx');
-    const writer = new BatchedWriter(handle);
+    const writer = new BatchedWriter(handle, undefined, SYNC_EVERY_BYTES);
     let header: NpyHeader | undefined;
     let npy: boolean | undefined;
     let prefix: Uint8Array = new Uint8Array(0);
@@ -369,6 +381,7 @@ export class ArrayStore {
     // Metadata first: without it the array is no longer listed even if the .npy removal is interrupted.
     await rm(this.metaPath(index), { force: true });
     await rm(this.npyPath(index), { force: true });
+    await this.jsonCache.remove(index);
     return true;
   }
 

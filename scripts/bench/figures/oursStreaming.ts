@@ -1,12 +1,12 @@
 import WebSocket from 'ws';
-import { decodeDataFrame } from '../../common/frames.js';
-import { typedArrayToNpy } from '../../common/npy/typed.js';
-import type { ServerProcess } from '../../test/helpers/serverProcess.js';
-import { percentile, report, round } from './stats.js';
+import { decodeDataFrame } from '../../../common/frames.js';
+import { typedArrayToNpy } from '../../../common/npy/typed.js';
+import type { ServerProcess } from '../../../test/helpers/serverProcess.js';
+import { type Figure, compare } from '../context.js';
+import { percentile, round } from '../stats.js';
 
 type Format = 'json' | 'binary';
-/** The Python original's fan-out per client, as the issue states it. */
-const SEED_POINTS_PER_S = 1600;
+const NO_PUBLISH = 'the reference has no publish route: it streams only its own demo';
 
 function openSocket(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -89,24 +89,32 @@ async function fanOut(server: ServerProcess, format: Format, subscribers: number
   };
 }
 
-export async function benchFanOut(server: ServerProcess): Promise<void> {
-  for (const subscribers of [1, 20]) {
-    const json = await fanOut(server, 'json', subscribers, 3);
-    const binary = await fanOut(server, 'binary', subscribers, 3);
-    report({
-      figure: `fanout_${subscribers}_subscribers_json`,
-      ...json,
-      seed_python_per_client: SEED_POINTS_PER_S,
-      target_aggregate: subscribers === 20 ? 1e6 : undefined,
-    });
-    report({
-      figure: `fanout_${subscribers}_subscribers_binary`,
-      ...binary,
-      target_aggregate: subscribers === 20 ? 1e7 : undefined,
-      ratio_vs_json: round(binary.aggregate_points_per_s / json.aggregate_points_per_s, 2),
-    });
-  }
-}
+/** Publishing as fast as the server takes it, to 1 and 20 subscribers of each format (ours only). */
+export const fanOutFigure: Figure = {
+  name: 'fan-out',
+  quick: false,
+  async run(ctx) {
+    for (const subscribers of [1, 20]) {
+      const json = await fanOut(ctx.ours, 'json', subscribers, 3);
+      const binary = await fanOut(ctx.ours, 'binary', subscribers, 3);
+      for (const [format, figures] of [
+        ['json', json],
+        ['binary', binary],
+      ] as const) {
+        compare(ctx, {
+          figure: `fanout_${subscribers}_subscribers_${format}`,
+          unit: 'points/s aggregate',
+          better: 'higher',
+          ours: figures.aggregate_points_per_s,
+          reference: null,
+          runs: 1,
+          ...figures,
+          note: NO_PUBLISH,
+        });
+      }
+    }
+  },
+};
 
 /** Publish → receive latency at 1 kHz with 100-sample packets, for one subscriber of each format. */
 async function latency(server: ServerProcess, format: Format, seconds: number) {
@@ -134,9 +142,26 @@ async function latency(server: ServerProcess, format: Format, seconds: number) {
   return { packets: total, received: delays.length, p50_ms: round(percentile(delays, 50), 2), p99_ms: round(percentile(delays, 99), 2) };
 }
 
-export async function benchLatency(server: ServerProcess): Promise<void> {
-  const json = await latency(server, 'json', 3);
-  const binary = await latency(server, 'binary', 3);
-  report({ figure: 'latency_1kHz_json', ...json });
-  report({ figure: 'latency_1kHz_binary', ...binary, target_p99_ms: 5, ratio_p99_vs_json: round(binary.p99_ms / json.p99_ms, 2) });
-}
+/** Publish → receive latency at 1 kHz (ours only). */
+export const publishLatencyFigure: Figure = {
+  name: 'publish latency',
+  quick: true,
+  async run(ctx) {
+    for (const format of ['json', 'binary'] as const) {
+      const { p50_ms, p99_ms, ...counts } = await latency(ctx.ours, format, ctx.quick ? 1 : 3);
+      compare(ctx, {
+        figure: `publish_latency_1kHz_${format}_p99`,
+        unit: 'ms',
+        better: 'lower',
+        ours: p99_ms,
+        reference: null,
+        runs: 1,
+        p50_ms,
+        ...counts,
+        target: '<= 5 ms',
+        met: p99_ms <= 5,
+        note: NO_PUBLISH,
+      });
+    }
+  },
+};
