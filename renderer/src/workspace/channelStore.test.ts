@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelStore, nearestIndex, rangeIndices } from './channelStore.js';
+import { ChannelStore, nearestIndex, pairByTime, rangeIndices } from './channelStore.js';
 import type { SamplePacket } from './samplePacket.js';
 import { spreadSampleTimes } from './samplePacket.js';
 
@@ -56,6 +56,19 @@ describe('ChannelStore', () => {
     store.append(packet('a', 1, 10, 10, 10, 2));
     expect(store.get('a')!.seriesCount).toBe(2);
     expect(store.get('a')!.length).toBe(10);
+  });
+});
+
+describe('pairByTime', () => {
+  it('pairs each sample of one channel with the nearest in time of another', () => {
+    // a at 10 Hz, b at 4 Hz offset by 0.01 s: b's value is 10 × its time.
+    const a = { t: Float64Array.from({ length: 21 }, (_, i) => i / 10), values: Float64Array.from({ length: 21 }, (_, i) => i) };
+    const bt = Float64Array.from({ length: 9 }, (_, i) => i / 4 + 0.01);
+    const b = { t: bt, values: bt.map((t) => 10 * t) };
+    const { x, y } = pairByTime(a, b, 0.5, 1.0, 0.065);
+    // a's samples 5..10 at 0.5..1.0 s; b's nearest within 0.065 s: 0.51 (for 0.5), 0.76 (0.7, 0.8), 1.01 (1.0); 0.6 and 0.9 have none that close.
+    expect(Array.from(x)).toEqual([5, 7, 8, 10]);
+    expect(Array.from(y, (v) => Math.round(v * 10) / 10)).toEqual([5.1, 7.6, 7.6, 10.1]);
   });
 });
 

@@ -108,6 +108,32 @@ export function nearestIndex(x: Float64Array, value: number): number {
 }
 
 /**
+ * Pairs two series by time for an XY plot: each sample of `a` in [from, to] with the sample of `b`
+ * nearest in time (within `tolerance` seconds). Same-channel series pair sample by sample.
+ */
+export function pairByTime(
+  a: { t: Float64Array; values: Float64Array },
+  b: { t: Float64Array; values: Float64Array },
+  from: number,
+  to: number,
+  tolerance: number,
+): { x: Float64Array; y: Float64Array } {
+  const { from: start, to: end } = rangeIndices(a.t, from, to, 0);
+  const x: number[] = [];
+  const y: number[] = [];
+  let j = Math.max(0, lowerBound(b.t, a.t[start] ?? 0) - 1);
+  for (let i = start; i < end; i++) {
+    const time = a.t[i]!;
+    while (j + 1 < b.t.length && Math.abs(b.t[j + 1]! - time) <= Math.abs(b.t[j]! - time)) j++;
+    if (j < b.t.length && Math.abs(b.t[j]! - time) <= tolerance) {
+      x.push(a.values[i]!);
+      y.push(b.values[j]!);
+    }
+  }
+  return { x: Float64Array.from(x), y: Float64Array.from(y) };
+}
+
+/**
  * The workspace's one data store: every channel any panel shows, with a total point budget
  * (samples × series over all channels) shared evenly among series. A channel that hits its share
  * drops its oldest samples and counts them, so the workspace can say so.

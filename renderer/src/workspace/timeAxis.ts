@@ -46,7 +46,8 @@ export function formatX(value: number, state: TimeAxisState, step?: number): str
 /**
  * The workspace's one x axis: every time panel shows its `visible()` range. In "follow latest" the
  * range ends at the newest sample; a zoom or pan leaves follow for a fixed range, `followLatest()`
- * returns. Pause freezes the newest x the panels see while data keep arriving. Emits `change`.
+ * returns. Pause freezes the newest x the panels see while data keep arriving. Emits `change` when the
+ * range or settings change and `hover` when the cursor moves.
  */
 export class TimeAxis extends EventTarget {
   state: TimeAxisState;
@@ -122,9 +123,11 @@ export class TimeAxis extends EventTarget {
     this.changed();
   }
 
+  /** Emits `hover` (not `change`): the cursor moving redraws cursors and readouts, not the data. */
   setHover(x: number | undefined): void {
+    if (x === this.hover) return;
     this.hover = x;
-    this.changed();
+    this.dispatchEvent(new Event('hover'));
   }
 
   update(state: Partial<TimeAxisState>): void {

@@ -9,3 +9,6 @@ declare module 'fft.js' {
     completeSpectrum(spectrum: number[]): void;
   }
 }
+
+/** dockview-core's stylesheet, which its ES module build leaves out (see vite.config.ts). */
+declare module 'virtual:dockview-core.css';
