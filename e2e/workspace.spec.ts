@@ -54,7 +54,7 @@ test.describe('workspace', () => {
     page,
     browser,
   }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     const imu = await producer('imu', 2, 50);
     const wave = await producer('wave', 1, 64);
     imu.run(50);

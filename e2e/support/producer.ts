@@ -55,7 +55,7 @@ export function sinePackets(series: number, n: number): PacketMaker {
     y: Float64Array.from({ length: series * n }, (_, j) => {
       const s = Math.floor(j / n);
       const sample = i * n + (j % n);
-      return s * 10 + Math.sin(sample / (8 + 4 * s));
+      return s * 10 + Math.sin(sample / (40 + 25 * s));
     }),
     shape: series > 1 ? [series, n] : [n],
   });

@@ -14,6 +14,7 @@ import {
   PANEL_TITLES,
   type PanelConfig,
   type PanelKind,
+  type PanelLayout,
   type WorkspaceLayout,
   panelChannels,
   parseLayout,
@@ -264,12 +265,12 @@ export class WorkspaceView {
         }
         this.dock.fromJSON(dock);
       } else {
-        layout.panels.forEach((panel, i) => this.addDockPanel(panel.id, panel.title, panel.config, i));
+        this.addGrid(layout.panels);
       }
     } catch (error) {
       skipped.push(`the arrangement could not be restored (${errorText(error)}): panels laid out afresh`);
       this.dock.clear();
-      layout.panels.forEach((panel, i) => this.addDockPanel(panel.id, panel.title, panel.config, i));
+      this.addGrid(layout.panels);
     } finally {
       this.restoring = false;
     }
@@ -277,6 +278,12 @@ export class WorkspaceView {
     this.showNote(skipped.length ? `${source}: loaded ${layout.panels.length} panel(s); skipped ${skipped.join('; ')}` : '');
     this.showAxis();
     this.panelsChanged();
+  }
+
+  private addGrid(panels: readonly PanelLayout[]): void {
+    const rows = Math.max(1, Math.ceil(Math.sqrt(panels.length / 2)));
+    const columns = Math.ceil(panels.length / rows);
+    panels.forEach((panel, i) => this.addDockPanel(panel.id, panel.title, panel.config, i, columns));
   }
 
   private restore(): void {
@@ -306,15 +313,21 @@ export class WorkspaceView {
     return this.hosts.get(id);
   }
 
-  /** New panels fill a grid: right of the last one, or below every other one. */
-  private addDockPanel(id: string, title: string, config: PanelConfig, position: number): void {
-    const last = this.dock.panels.at(-1);
+  /**
+   * Panels fill a grid row by row: each right of the one before, and the first of a row below the
+   * first of the row above. Layouts without an arrangement get as many columns as suit their count
+   * (8 panels: 4 × 2); panels added one by one go two to a row.
+   */
+  private addDockPanel(id: string, title: string, config: PanelConfig, position: number, columns = 2): void {
+    const panels = this.dock.panels;
+    const column = position % columns;
+    const reference = column === 0 ? panels[position - columns] : panels[position - 1];
     this.dock.addPanel({
       id,
       title,
       component: 'panel',
       params: { config },
-      position: last ? { referencePanel: last, direction: position % 2 === 1 ? 'right' : 'below' } : undefined,
+      position: reference ? { referencePanel: reference, direction: column === 0 ? 'below' : 'right' } : undefined,
     });
   }
 

@@ -47,6 +47,7 @@ export class SpectrumPanel implements WorkspacePanel<'spectrum'> {
     );
     this.chart = createPlotChart(this.canvasElement, { xTitle: 'Hz', yTitle: '' });
     this.chart.options.scales!.x!.ticks!.callback = (value) => `${formatValue(Number(value))} Hz`;
+    this.chart.options.scales!.y!.ticks = { callback: (value) => formatValue(Number(value)) };
   }
 
   config(): PanelConfigOf<'spectrum'> {
