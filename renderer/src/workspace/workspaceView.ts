@@ -219,6 +219,7 @@ export class WorkspaceView {
           pointsShown: report.pointsShown,
           readout: host.element.querySelector('[data-testid="panel-readout"]')?.textContent ?? '',
           waiting: host.element.dataset.waiting === 'true',
+          xRange: report.xRange,
         };
       }),
       range: this.axis.visible(),

@@ -23,6 +23,8 @@ export interface PanelReport {
   pointsShown: number;
   /** Values under the hover cursor (or the newest), as text, one per series. */
   readout: string[];
+  /** The x range drawn (time panels). */
+  xRange?: { min: number; max: number };
 }
 
 /**

@@ -158,7 +158,8 @@ export class TimePlotPanel implements WorkspacePanel<'time'> {
       const i = nearestIndex(xColumn(channel, axis), at);
       return `${seriesLabel(store, entry)} ${i < 0 ? '—' : formatValue(values[i]!)}`;
     });
-    return { pointsShown: this.pointsShown, readout };
+    const x = this.chart.scales.x;
+    return { pointsShown: this.pointsShown, readout, xRange: x ? { min: x.min, max: x.max } : undefined };
   }
 
   visibleSeries(): ExportSeries[] {
