@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
@@ -27,11 +28,19 @@ interface Run {
   stderr: string;
 }
 
+// Bundled once, so each run starts as fast as the installed CLI does instead of compiling TypeScript again;
+// inside node_modules, where the bundle finds the packages it leaves out.
+const bundle = join(process.cwd(), 'node_modules', '.cache', `npy-studio-cli-${process.pid}.mjs`);
+beforeAll(async () => {
+  await build({ entryPoints: ['cli/cli.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle });
+});
+afterAll(() => rm(bundle, { force: true }));
+
 /** Runs the CLI as a shell user would, against the test server unless `--server` is given. */
 function cli(...args: string[]): Promise<Run> {
   const withServer = args.includes('--server') ? args : ['--server', server.url, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/cli.ts', ...withServer], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bundle, ...withServer], { timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

@@ -13,7 +13,8 @@ import { dtypeFromName } from '../common/npy/dtype.js';
 import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
-import { formatBytes, formatNumber, formatShape, preview, progressLine, summarize, table } from './format.js';
+import { formatBytes, formatShape } from '../common/format.js';
+import { formatNumber, preview, progressLine, summarize, table } from './format.js';
 import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
 const NAME = 'npy-studio-client';
@@ -159,7 +160,7 @@ const COMMANDS: Record<string, Command> = {
       const array = await withProgress('download', (onProgress) => client.getArray(index, onProgress));
       const { shape, dtype, count } = array.header;
       print(`array ${index}${info ? `: ${info.name}` : ''}`);
-      print(`shape ${formatShape(shape)}  dtype ${dtype.name}  ${count} elements  ${formatBytes(array.npy.length)}`);
+      print(`shape ${formatShape(shape)}  dtype ${dtype.str}  ${count} elements  ${formatBytes(array.npy.length)}`);
       const summary = summarize(array.values, dtype);
       if (summary) print(summary);
       print(preview(array.values, shape, dtype));

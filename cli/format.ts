@@ -1,24 +1,8 @@
 /** Text the CLI prints: sizes, shapes, tables, array summaries and progress bars. */
 import type { DType } from '../common/npy/dtype.js';
+import { formatBytes } from '../common/format.js';
 import type { NumericArray } from '../common/npy/typed.js';
 import type { Progress } from '../client/transfer.js';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** numpy's way: `(3,)`, `(2, 3)`, `()`. */
-export function formatShape(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
-}
 
 /** Left-aligned columns under a header row. */
 export function table(header: string[], rows: string[][]): string {

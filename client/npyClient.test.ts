@@ -19,13 +19,14 @@ afterEach(async () => {
   await server.dispose();
 });
 
-/** An `onData` that collects packets; `done` resolves once `count` have come. */
+/** An `onData` that collects the first `count` packets; `done` resolves with exactly those, whatever arrives later. */
 function collect(count: number): { onData: (d: StreamData) => void; done: Promise<StreamData[]> } {
   const received: StreamData[] = [];
   let finish!: (d: StreamData[]) => void;
   const done = new Promise<StreamData[]>((resolve) => (finish = resolve));
   return {
     onData: (data) => {
+      if (received.length === count) return;
       received.push(data);
       if (received.length === count) finish(received);
     },

@@ -89,7 +89,7 @@ export class StreamSubscription extends ReconnectingSocket {
         x: toTypedArray(frame.x) as Float64Array,
         y: toTypedArray(frame.y),
         shape: [...frame.y.header.shape],
-        dtype: frame.y.header.dtype.name,
+        dtype: frame.y.header.dtype.str,
       });
       return;
     }

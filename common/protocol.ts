@@ -2,7 +2,6 @@
  * The HTTP and WebSocket protocol, shared by server, client and renderer. The seed's FastAPI
  * protocol is kept exactly; fields beyond it are additions a seed client ignores.
  */
-import type { DTypeName } from './npy/dtype.js';
 
 /** Error body of every failed request, as FastAPI sends it. Validation errors carry a list. */
 export interface ErrorBody {
@@ -28,7 +27,8 @@ export interface ArrayInfo {
   /** The uploaded file name; only ever displayed, never used as a path. */
   name: string;
   shape: number[];
-  dtype: DTypeName;
+  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
+  dtype: string;
   /** Size of the stored `.npy` file. */
   bytes: number;
   /** ISO 8601 creation time. */
@@ -49,7 +49,8 @@ export interface ArrayDataResponse {
   index: number;
   name: string;
   shape: number[];
-  dtype: DTypeName;
+  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
+  dtype: string;
   data: unknown;
 }
 

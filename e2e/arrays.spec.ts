@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { ApiError, NpyClient } from '../client/index.js';
+import { type ApiError, NpyClient } from '../client/index.js';
 import { FIXTURES, dropFiles, openApp, saveScreenshot } from './support/app.js';
 import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';

@@ -1,4 +1,5 @@
 /** Sandboxed preload (so CommonJS, and it can only require 'electron'): exposes `window.npyStudio`. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS and may only require 'electron'
 import electron = require('electron');
 import type { DesktopBridge, DesktopConfig, GET_CONFIG_CHANNEL } from '../common/desktop.js';
 

@@ -55,6 +55,8 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   const hub = new StreamHub({
     rate: options.streamRate,
     pointsPerPacket: options.pointsPerPacket,
+    repeat: options.repeat,
+    now: options.now,
     maxChannels: options.maxChannels,
     maxPublishRate: options.maxPublishRate,
   });
@@ -64,7 +66,7 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
   sockets.on('connection', (ws) => ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`)));
-  const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs);
+  const stopHeartbeat = startHeartbeat(sockets, options.heartbeatMs, options.repeat);
   server.on('upgrade', (req, socket, head) => routeUpgrade(req, socket, head, { sockets, hub, options, access: access.policy }));
 
   try {

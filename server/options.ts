@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
+import type { Now, Repeat } from './schedule.js';
 
 export interface ServerOptions {
   readonly host: string;
@@ -13,6 +14,7 @@ export interface ServerOptions {
   readonly maxJsonBytes: number;
   /** Demo packets per second. */
   readonly streamRate: number;
+
   readonly pointsPerPacket: number;
   readonly maxChannels: number;
   /** Largest WebSocket message a client may send. */
@@ -34,6 +36,10 @@ export interface ServerOptions {
   /** The built renderer, served at `/` when present. */
   readonly rendererDir?: string;
   readonly logger: Logger;
+  /** What runs the demo and the heartbeat: timers, unless a test steps them by hand. */
+  readonly repeat?: Repeat;
+  /** The clock of rate limits and channel rates. */
+  readonly now?: Now;
 }
 
 export const GiB = 1024 ** 3;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dtypeFromName } from '../common/npy/dtype.js';
 import { encodeNpy } from '../common/npy/codec.js';
 import { isLoopbackHost, resolveAccess, tokenMatches } from '../server/access.js';
+import { ManualSchedule } from './helpers/manualSchedule.js';
 import { capturingLogger, startTestServer, type TestServer } from './helpers/server.js';
 
 const servers: TestServer[] = [];
@@ -187,37 +188,46 @@ describe('limits', () => {
   });
 
   it('bounds a channel’s publish rate: excess packets are dropped and the producer told how many; POST gets 429', async () => {
-    const server = await serve({ maxPublishRate: 5 });
+    // A stopped clock: exactly the first second's burst (5) gets through, whatever the machine's speed.
+    const schedule = new ManualSchedule();
+    const server = await serve({ maxPublishRate: 5, now: schedule.now, repeat: schedule.repeat });
     const publisher = new WebSocket(`${server.url.replace('http', 'ws')}/ws/publish?channel=fast`);
     const errors: string[] = [];
+    let publisherPongs = 0;
     publisher.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; detail?: string };
       if (message.type === 'error') errors.push(message.detail!);
+      if (message.type === 'pong') publisherPongs++;
     });
     await new Promise((r) => publisher.once('open', r));
     const subscriber = new WebSocket(`${server.url.replace('http', 'ws')}/ws/stream?channel=fast`);
     let received = 0;
-    subscriber.on('message', (data) => (JSON.parse(String(data)) as { type: string }).type === 'data' && received++);
+    let subscriberPongs = 0;
+    subscriber.on('message', (data) => {
+      const type = (JSON.parse(String(data)) as { type: string }).type;
+      if (type === 'data') received++;
+      if (type === 'pong') subscriberPongs++;
+    });
     await new Promise((r) => subscriber.once('open', r));
     for (let i = 0; i < 50; i++) publisher.send(npy([i]));
-    await expect.poll(() => errors.length).toBeGreaterThan(0);
+    publisher.send(JSON.stringify({ action: 'ping' }));
+    await expect.poll(() => publisherPongs).toBe(1);
+    // The subscriber's pong follows every packet the server sent it before.
+    subscriber.send(JSON.stringify({ action: 'ping' }));
+    await expect.poll(() => subscriberPongs).toBe(1);
+    expect(received).toBe(5);
     expect(errors[0]).toMatch(/publish rate limit of 5 packets\/s on channel fast: \d+ packet\(s\) dropped/);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(received).toBeGreaterThanOrEqual(5);
-    expect(received).toBeLessThan(10);
-    const posts = [];
-    for (let i = 0; i < 10; i++) {
-      posts.push(
-        await fetch(`${server.url}/stream/fast`, {
-          method: 'POST',
-          body: npy([i]) as RequestInit['body'],
-          headers: { 'content-type': 'application/x-npy' },
-        }),
-      );
-    }
-    const limited = posts.find((p) => p.status === 429);
-    expect(limited).toBeDefined();
-    expect(((await limited!.json()) as { detail: string }).detail).toMatch(/rate limit/);
+    const post = () =>
+      fetch(`${server.url}/stream/fast`, {
+        method: 'POST',
+        body: npy([1]) as RequestInit['body'],
+        headers: { 'content-type': 'application/x-npy' },
+      });
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { detail: string }).detail).toMatch(/rate limit/);
+    schedule.advance(1000); // a second later the bucket holds a second's worth again
+    expect((await post()).status).toBe(200);
     publisher.close();
     subscriber.close();
   });
@@ -266,9 +276,15 @@ describe('backpressure and dead peers', () => {
     await new Promise((r) => publisher.once('open', r));
     const packet = npy(Array.from({ length: 2000 }, (_, i) => i));
     const total = 600;
+    const handled = () => new Promise((resolve) => publisher.once('message', resolve)); // the publisher's pong
     for (let i = 0; i < total; i++) {
       publisher.send(packet);
-      await new Promise((r) => setTimeout(r, 1)); // a steady producer, not one burst
+      // A steady producer, not one burst: every 20 packets it waits until the server has handled them.
+      if (i % 20 === 19) {
+        const pong = handled();
+        publisher.send(JSON.stringify({ action: 'ping' }));
+        await pong;
+      }
     }
     await expect.poll(() => fastSeqs.length, { timeout: 10_000 }).toBe(total);
     expect(fastSeqs).toEqual(Array.from({ length: total }, (_, i) => i));
@@ -297,16 +313,27 @@ describe('backpressure and dead peers', () => {
   });
 
   it('closes a peer that stops answering pings', async () => {
-    const server = await serve({ heartbeatMs: 100 });
+    const schedule = new ManualSchedule();
+    const server = await serve({ heartbeatMs: 100, repeat: schedule.repeat });
     const alive = new WebSocket(`${server.url.replace('http', 'ws')}/ws/stream`);
     const dead = new WebSocket(`${server.url.replace('http', 'ws')}/ws/stream`);
     await Promise.all([alive, dead].map((ws) => new Promise((r) => ws.once('open', r))));
     const channel = server.hub.channel('demo');
     expect(channel.subscribers.size).toBe(2);
+    const roundTrip = async () => {
+      const pong = new Promise((r) => alive.once('message', r));
+      alive.send(JSON.stringify({ action: 'ping' }));
+      expect(JSON.parse(String(await pong))).toEqual({ type: 'pong' });
+    };
     // A vanished machine: nothing it was sent is read, so no pong comes back.
     (dead as unknown as { _socket: { pause(): void } })._socket.pause();
-    await expect.poll(() => channel.subscribers.size, { timeout: 3000 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    const pinged = new Promise((r) => alive.once('ping', r));
+    schedule.tick(100);
+    await pinged; // ws answers a ping with a pong before telling us of it
+    await roundTrip(); // so by this answer the server has seen the alive peer's pong
+    schedule.tick(100);
+    await expect.poll(() => channel.subscribers.size).toBe(1);
+    await roundTrip();
     expect(alive.readyState).toBe(WebSocket.OPEN);
     alive.close();
     dead.terminate();

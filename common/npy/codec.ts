@@ -1,3 +1,4 @@
+import { formatShape } from '../format.js';
 import type { DType } from './dtype.js';
 import { NpyError } from './errors.js';
 import { MAX_HEADER_SIZE, type NpyHeader, encodeNpyHeader, parseNpyHeader } from './header.js';
@@ -12,12 +13,12 @@ export interface NpyArray {
 export function checkDataLength(header: NpyHeader, dataLength: number): void {
   if (dataLength < header.dataBytes) {
     throw new NpyError(
-      `truncated data: shape (${header.shape.join(', ')}) of ${header.dtype.name} needs ${header.dataBytes} bytes, file has ${dataLength}`,
+      `truncated data: shape ${formatShape(header.shape)} of ${header.dtype.name} needs ${header.dataBytes} bytes, file has ${dataLength}`,
     );
   }
   if (dataLength > header.dataBytes) {
     throw new NpyError(
-      `${dataLength - header.dataBytes} trailing bytes after the data of shape (${header.shape.join(', ')}) of ${header.dtype.name}`,
+      `${dataLength - header.dataBytes} trailing bytes after the data of shape ${formatShape(header.shape)} of ${header.dtype.name}`,
     );
   }
 }
@@ -46,7 +47,7 @@ export function encodeNpy({ dtype, shape, fortranOrder = false, data }: NpyEncod
   const header = encodeNpyHeader(dtype, shape, fortranOrder);
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count * dtype.itemsize) {
-    throw new NpyError(`data has ${data.length} bytes, shape (${shape.join(', ')}) of ${dtype.name} needs ${count * dtype.itemsize}`);
+    throw new NpyError(`data has ${data.length} bytes, shape ${formatShape(shape)} of ${dtype.name} needs ${count * dtype.itemsize}`);
   }
   const out = new Uint8Array(header.length + data.length);
   out.set(header, 0);

@@ -10,8 +10,13 @@ export interface DType {
   /** Bytes per element. */
   readonly itemsize: number;
   readonly littleEndian: boolean;
-  /** numpy's name for the dtype, as `str(arr.dtype)` prints it: `float64`, `bool`, `complex128`. */
+  /** numpy's `dtype.name`, whatever the byte order: `float64`, `bool`, `complex128`. */
   readonly name: DTypeName;
+  /**
+   * numpy's `str(dtype)`, which every response reports (as the tutorial's server does): the name in native
+   * (little-endian) or single-byte order, the descriptor otherwise: `float64`, `uint8`, but `>f8`.
+   */
+  readonly str: string;
 }
 
 const NAMES = {
@@ -62,6 +67,11 @@ export function parseDescr(descr: string): DType {
   return makeDType(code, littleEndian);
 }
 
+/** The dtype of a numpy `str(dtype)`: a name such as `float64` (little-endian) or a descriptor such as `>f8`. */
+export function dtypeFromStr(str: string): DType {
+  return /^[<>|=]/.test(str) ? parseDescr(str) : dtypeFromName(str);
+}
+
 /** The dtype numpy calls `name`, in the given byte order. */
 export function dtypeFromName(name: string, littleEndian = true): DType {
   const code = CODE_BY_NAME.get(name);
@@ -73,5 +83,7 @@ function makeDType(code: TypeCode, littleEndian: boolean): DType {
   const kind = code[0] as DTypeKind;
   const itemsize = Number(code.slice(1));
   const order = itemsize === 1 ? '|' : littleEndian ? '<' : '>';
-  return { descr: `${order}${code}`, kind, itemsize, littleEndian: itemsize === 1 || littleEndian, name: NAMES[code] };
+  const descr = `${order}${code}`;
+  const str = order === '>' ? descr : NAMES[code];
+  return { descr, kind, itemsize, littleEndian: itemsize === 1 || littleEndian, name: NAMES[code], str };
 }

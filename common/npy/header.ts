@@ -1,3 +1,4 @@
+import { formatShape } from '../format.js';
 import { type DType, parseDescr } from './dtype.js';
 import { NpyError } from './errors.js';
 import { PyDict, PyTuple, parsePyLiteral } from './pyliteral.js';
@@ -84,15 +85,14 @@ function interpretHeaderDict(text: string): Omit<NpyHeader, 'version' | 'dataOff
   const count = shape.reduce((a, b) => a * b, 1n);
   const dataBytes = count * BigInt(dtype.itemsize);
   if (dataBytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new NpyError(`array of shape (${shape.join(', ')}) is too large`, 'too-large');
+    throw new NpyError(`array of shape ${formatShape(shape)} is too large`, 'too-large');
   }
   return { dtype, fortranOrder, shape: shape.map(Number), count: Number(count), dataBytes: Number(dataBytes) };
 }
 
 /** Builds a header (magic through padding) as numpy does: version 1.0 when it fits, text padded to 64 bytes. */
 export function encodeNpyHeader(dtype: DType, shape: readonly number[], fortranOrder: boolean): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  const dict = `{'descr': '${dtype.descr}', 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const dict = `{'descr': '${dtype.descr}', 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${formatShape(shape)}, }`;
   const version = dict.length + 1 + 10 > 0xffff ? 2 : 1;
   const prefix = version === 1 ? 10 : 12;
   const padded = Math.ceil((prefix + dict.length + 1) / 64) * 64;

@@ -1,3 +1,4 @@
+import { formatShape } from '../format.js';
 import type { DTypeKind } from './dtype.js';
 import { NpyError } from './errors.js';
 import type { NpyHeader } from './header.js';
@@ -89,7 +90,7 @@ const MAX_EMPTY_LISTS = 1 << 20;
 function emptyNestedList(shape: readonly number[]): string {
   const zeroAxis = shape.indexOf(0);
   const lists = shape.slice(0, zeroAxis).reduce((a, b) => a * b, 1);
-  if (lists > MAX_EMPTY_LISTS) throw new NpyError(`shape (${shape.join(', ')}) would expand to ${lists} empty lists`, 'too-large');
+  if (lists > MAX_EMPTY_LISTS) throw new NpyError(`shape ${formatShape(shape)} would expand to ${lists} empty lists`, 'too-large');
   return nestEmpty(shape);
 }
 

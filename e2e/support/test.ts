@@ -4,6 +4,7 @@ import { test as base } from '@playwright/test';
  * Playwright's `test`, failing any test whose page threw an uncaught error or had something
  * refused by its Content Security Policy (which would break the desktop app the same way).
  */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- Playwright's type for a fixture that yields no value
 export const test = base.extend<{ pageProblems: void }>({
   pageProblems: [
     async ({ page }, use) => {

@@ -5,6 +5,7 @@ import type { ArrayStore, StagedUpload } from '../store/arrayStore.js';
 /** Shown names are kept printable and short; they are never used as paths. */
 export function displayName(original: string | undefined): string {
   const cleaned = (original ?? '')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
     .slice(0, 255);

@@ -245,7 +245,7 @@ export class ArrayStore {
 }
 
 function describe(index: number, name: string, created: string, header: NpyHeader, bytes: number): ArrayInfo {
-  return { index, name, shape: [...header.shape], dtype: header.dtype.name, bytes, created };
+  return { index, name, shape: [...header.shape], dtype: header.dtype.str, bytes, created };
 }
 
 function tryParseHeader(prefix: Uint8Array, maxHeaderBytes: number): NpyHeader | undefined {

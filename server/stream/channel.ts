@@ -1,4 +1,5 @@
 import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
+import { type Now, monotonicNow } from '../schedule.js';
 import { EncodedPacket, type StreamPacket } from './packet.js';
 import { RateLimiter } from './rateLimit.js';
 import type { Subscriber } from './subscriber.js';
@@ -19,7 +20,7 @@ export class Channel {
   constructor(
     readonly name: string,
     maxPublishRate = Infinity,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly now: Now = monotonicNow,
   ) {
     this.limiter = new RateLimiter(maxPublishRate, now);
   }
@@ -66,7 +67,7 @@ export class Channel {
     const y = this.last?.y.header;
     return {
       name: this.name,
-      dtype: y?.dtype.name ?? null,
+      dtype: y?.dtype.str ?? null,
       shape: y ? [...y.shape] : null,
       rate: Math.round(this.rate() * 100) / 100,
       subscribers: this.subscribers.size,

@@ -1,3 +1,4 @@
+import { type Repeat, repeatWithTimer } from '../schedule.js';
 import type { Channel } from './channel.js';
 import { type StreamPacket, float64Array } from './packet.js';
 
@@ -5,6 +6,7 @@ export interface DemoOptions {
   /** Packets per second. */
   readonly rate: number;
   readonly pointsPerPacket: number;
+  readonly repeat?: Repeat;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface DemoOptions {
  * with t advancing by 0.1 per packet. Runs only while started.
  */
 export class DemoSource {
-  private timer?: ReturnType<typeof setInterval>;
+  private cancel?: () => void;
   private t = 0;
 
   constructor(
@@ -22,18 +24,19 @@ export class DemoSource {
   ) {}
 
   get streaming(): boolean {
-    return this.timer !== undefined;
+    return this.cancel !== undefined;
   }
 
   /** Starts (if stopped) and tells every demo subscriber the state, as the seed does on each start. */
   start(): void {
-    this.timer ??= setInterval(() => this.channel.publish(this.next()), 1000 / this.options.rate);
+    const repeat = this.options.repeat ?? repeatWithTimer;
+    this.cancel ??= repeat(1000 / this.options.rate, () => this.channel.publish(this.next()));
     this.channel.broadcast({ type: 'status', streaming: true });
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancel?.();
+    this.cancel = undefined;
     this.channel.broadcast({ type: 'status', streaming: false });
   }
 

@@ -1,16 +1,17 @@
 import type { WebSocket, WebSocketServer } from 'ws';
+import { type Repeat, repeatWithTimer } from '../schedule.js';
 
 /**
  * Pings every peer each interval and closes those that did not answer the previous ping: a peer
  * whose machine vanished never sends a close, and would otherwise hold buffers forever.
  */
-export function startHeartbeat(sockets: WebSocketServer, intervalMs: number): () => void {
+export function startHeartbeat(sockets: WebSocketServer, intervalMs: number, repeat: Repeat = repeatWithTimer): () => void {
   const answered = new WeakSet<WebSocket>();
   sockets.on('connection', (ws) => {
     answered.add(ws);
     ws.on('pong', () => answered.add(ws));
   });
-  const timer = setInterval(() => {
+  return repeat(intervalMs, () => {
     for (const ws of sockets.clients) {
       if (!answered.has(ws)) {
         ws.terminate();
@@ -19,7 +20,5 @@ export function startHeartbeat(sockets: WebSocketServer, intervalMs: number): ()
       answered.delete(ws);
       ws.ping();
     }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

@@ -1,4 +1,5 @@
 import { DEMO_CHANNEL, type ChannelInfo } from '../../common/protocol.js';
+import type { Now } from '../schedule.js';
 import { Channel } from './channel.js';
 import { DemoSource, type DemoOptions } from './demo.js';
 
@@ -7,6 +8,7 @@ export interface HubOptions extends DemoOptions {
   readonly maxChannels: number;
   /** Most packets per second the producers of one channel may publish together. */
   readonly maxPublishRate: number;
+  readonly now?: Now;
 }
 
 export const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -32,7 +34,7 @@ export class StreamHub {
       if (this.channels.size >= this.options.maxChannels) {
         throw new ChannelLimitError(`too many channels (limit ${this.options.maxChannels})`);
       }
-      channel = new Channel(name, this.options.maxPublishRate);
+      channel = new Channel(name, this.options.maxPublishRate, this.options.now);
       this.channels.set(name, channel);
     }
     return channel;

@@ -1,4 +1,5 @@
 /** Turns what a producer sends into channel packets, refusing anything malformed with a reason it can act on. */
+import { formatShape } from '../../common/format.js';
 import { type NpyArray, decodeNpy } from '../../common/npy/codec.js';
 import { NpyError } from '../../common/npy/errors.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES } from '../../common/protocol.js';
@@ -55,7 +56,7 @@ export function readNpyPacket(bytes: Uint8Array): { kind: 'packet' } & PacketInp
     throw err;
   }
   if (y.header.dtype.kind === 'c')
-    throw new PacketError(`${y.header.dtype.name} cannot be plotted; send the real and imaginary parts as two series`);
+    throw new PacketError(`${y.header.dtype.str} cannot be plotted; send the real and imaginary parts as two series`);
   checkShape(y.header.shape);
   return { kind: 'packet', y, yNpy: bytes };
 }
@@ -124,18 +125,14 @@ function readTimestamp(timestamp: unknown): number | undefined {
 
 function checkShape(shape: readonly number[]): void {
   if (shape.length !== 1 && shape.length !== 2) {
-    throw new PacketError(`y must have shape (n,) or (k, n) for k series; got ${pythonShape(shape)}`);
+    throw new PacketError(`y must have shape (n,) or (k, n) for k series; got ${formatShape(shape)}`);
   }
   const series = shape.length === 2 ? shape[0]! : 1;
   const count = series * shape.at(-1)!;
-  if (count === 0) throw new PacketError(`y of shape ${pythonShape(shape)} holds no samples`);
+  if (count === 0) throw new PacketError(`y of shape ${formatShape(shape)} holds no samples`);
   if (series > MAX_SERIES) throw new PacketError(`y has ${series} series, more than the limit of ${MAX_SERIES}`);
   if (count > MAX_PACKET_VALUES)
     throw new PacketError(`y has ${count} values, more than the limit of ${MAX_PACKET_VALUES} per packet; send smaller packets`);
-}
-
-function pythonShape(shape: readonly number[]): string {
-  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 const SPECIAL_VALUES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -41,7 +41,7 @@ export class EncodedPacket {
     const { timestamp, x, y } = this.packet;
     this.json ??=
       `{"type":"data","timestamp":${formatFloat(timestamp)},"shape":${JSON.stringify(y.header.shape)},` +
-      `"dtype":"${y.header.dtype.name}","x":[${Array.from(x, formatFloat).join(',')}],` +
+      `"dtype":"${y.header.dtype.str}","x":[${Array.from(x, formatFloat).join(',')}],` +
       `"y":${[...jsonDataChunks(y.header, y.data)].join('')},"channel":${JSON.stringify(this.channel)},"seq":${this.seq}}`;
     return this.json;
   }

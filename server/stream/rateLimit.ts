@@ -1,13 +1,13 @@
-/**
- * A token bucket: `rate` events per second on average, bursts of up to one second's worth.
- */
+import { type Now, monotonicNow } from '../schedule.js';
+
+/** A token bucket: `rate` events per second on average, bursts of up to one second's worth. */
 export class RateLimiter {
   private tokens: number;
   private last: number;
 
   constructor(
     readonly rate: number,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly now: Now = monotonicNow,
   ) {
     this.tokens = rate;
     this.last = now();

@@ -10,7 +10,7 @@ function malformedMessage(random: Random, seeds: readonly Uint8Array[]): string 
     () => JSON.stringify({ action: pick(random, ['launch', '', null, 42, ['start'], { start: 1 }, 'START', 'stop ']) }),
     () => JSON.stringify({ action: 'start', binary: pick(random, ['yes', 1, null, [], {}]) }),
     () => JSON.stringify(pick(random, [null, 1, 'start', [], [1, 2], true])),
-    () => JSON.stringify({ y: pick(random, [[], [[]], [[1], [1, 2]], ['a'], [{}], 'y', null, [1e309], [[1, 2], 3]]) }),
+    () => JSON.stringify({ y: pick(random, [[], [[]], [[1], [1, 2]], ['a'], [{}], 'y', null, [Number.POSITIVE_INFINITY], [[1, 2], 3]]) }),
     () => JSON.stringify({ y: [1, 2], x: pick(random, [[1], 'x', [null, 2], {}]), timestamp: pick(random, ['now', [], null, {}]) }),
     () => JSON.stringify({ y: [1, 2, 3], extra: 1 }),
     () => '['.repeat(1 + Math.floor(random() * 5000)),

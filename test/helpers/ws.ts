@@ -104,5 +104,3 @@ export class TestClient {
     });
   }
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

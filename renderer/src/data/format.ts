@@ -1,24 +1,9 @@
+export { formatBytes, formatShape } from '../../../common/format.js';
+
 const integers = new Intl.NumberFormat('en-US');
 
 export function formatCount(value: number): string {
   return integers.format(value);
-}
-
-/** A shape as numpy prints it: `()`, `(1000,)`, `(2, 3)`. */
-export function formatShape(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
 /** Six significant digits, switching to exponent notation where fixed would be long or lossy. */
