@@ -3,7 +3,15 @@
  * devtools console). Free of DOM types so the e2e tests can import it.
  */
 export interface WorkspaceStats {
-  panels: { id: string; kind: string; series: string[]; pointsShown: number; readout: string; waiting: boolean; xRange?: { min: number; max: number } }[];
+  panels: {
+    id: string;
+    kind: string;
+    series: string[];
+    pointsShown: number;
+    readout: string;
+    waiting: boolean;
+    xRange?: { min: number; max: number };
+  }[];
   /** The visible x range all time panels share. */
   range: { min: number; max: number };
   follow: boolean;
