@@ -32,7 +32,7 @@ function workspaceStats(page: Page): Promise<WorkspaceStats> {
   );
 }
 
-const panelsOf = async (page: Page) => (await workspaceStats(page)).panels.map((p) => [p.id, p.kind, p.series.join(' ')]);
+const panelsOf = async (page: Page) => (await workspaceStats(page)).panels.map((p) => [p.id, p.kind, p.series.join(' ')]).sort();
 const panel = (page: Page, kind: string): Locator => page.locator(`[data-testid="workspace-panel"][data-kind="${kind}"]`);
 
 async function openWorkspace(page: Page, layout?: unknown): Promise<void> {
