@@ -113,6 +113,7 @@ test('zoom in one panel moves every time panel; follow latest returns; the hover
     ],
   });
   await expect.poll(async () => (await workspaceStats(page)).panels.every((p) => p.pointsShown > 0)).toBe(true);
+  await saveScreenshot(page, 'workspace-grid');
   await panel(page, 'stats').screenshot({ path: 'e2e/artifacts/workspace-stats.png' });
   await panel(page, 'value').screenshot({ path: 'e2e/artifacts/workspace-value.png' });
 

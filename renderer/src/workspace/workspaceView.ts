@@ -1,4 +1,4 @@
-import { type DockviewApi, createDockview, themeAbyss } from 'dockview-core';
+import { type DockviewApi, Orientation, createDockview, themeAbyss } from 'dockview-core';
 import { h, setReadout } from '../app/dom.js';
 import { fileTimestamp, saveBlob } from '../app/download.js';
 import type { ServerConnection } from '../app/serverConnection.js';
@@ -281,10 +281,40 @@ export class WorkspaceView {
     this.panelsChanged();
   }
 
+  /** Panels laid out in an even grid, row by row (8 panels: 4 × 2), as dockview's own JSON. */
   private addGrid(panels: readonly PanelLayout[]): void {
-    const rows = Math.max(1, Math.ceil(Math.sqrt(panels.length / 2)));
+    if (panels.length === 0) return;
+    const rows = Math.ceil(Math.sqrt(panels.length / 2));
     const columns = Math.ceil(panels.length / rows);
-    panels.forEach((panel, i) => this.addDockPanel(panel.id, panel.title, panel.config, i, columns));
+    const width = Math.max(1, this.dock.width);
+    const height = Math.max(1, this.dock.height);
+    const column = (c: number) => panels.filter((_, i) => i % columns === c);
+    this.dock.fromJSON({
+      grid: {
+        root: {
+          type: 'branch',
+          size: height,
+          data: Array.from({ length: Math.min(columns, panels.length) }, (_, c) => ({
+            type: 'branch' as const,
+            size: width / columns,
+            data: column(c).map((panel, _r, all) => ({
+              type: 'leaf' as const,
+              size: height / all.length,
+              data: { id: `group-${panel.id}`, views: [panel.id], activeView: panel.id },
+            })),
+          })),
+        },
+        width,
+        height,
+        orientation: Orientation.HORIZONTAL,
+      },
+      panels: Object.fromEntries(
+        panels.map((panel) => [
+          panel.id,
+          { id: panel.id, contentComponent: 'panel', title: panel.title, params: { config: panel.config } },
+        ]),
+      ),
+    });
   }
 
   private restore(): void {
