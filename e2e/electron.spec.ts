@@ -1,5 +1,6 @@
 /**
- * The desktop app in a real Electron: the window with its embedded server, and `--server-only`.
+ * The desktop app in a real Electron: the window with its embedded server (in a utility process, restarted
+ * from a dialog when it dies), and `--server-only`.
  * Skipped, with the reason, where the Electron binary is missing or there is no display.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -8,12 +9,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron, expect, test } from '@playwright/test';
+import { type ElectronApplication, _electron, expect, test } from '@playwright/test';
 import type { DesktopBridge } from '../common/desktop.js';
 import type { HealthResponse } from '../common/protocol.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const LISTENING = /NPY Studio server listening on (http:\/\/\S+)/;
+/** The utility process's serviceName, which Electron reports as the process's name in app.getAppMetrics(). */
+const SERVER_PROCESS_NAME = 'NPY Studio server';
 
 /** The Electron executable, located without `require('electron')`, which would try to download it. */
 function findElectron(): { executable: string } | { reason: string } {
@@ -86,6 +89,58 @@ test.describe('Electron app', () => {
     }
   });
 
+  test('the server runs in a utility process; when it dies, a dialog offers a restart that brings it back', async () => {
+    const app = await _electron.launch({ executablePath: executable, args: appArgs('--port', '0'), cwd: ROOT });
+    try {
+      const page = await app.firstWindow();
+      await page.waitForLoadState('domcontentloaded');
+      // Native dialogs cannot be clicked from here: answer "Restart server" (button 0) and keep what was shown.
+      await app.evaluate(({ dialog }) => {
+        const shown: Electron.MessageBoxOptions[] = [];
+        (globalThis as { shownDialogs?: Electron.MessageBoxOptions[] }).shownDialogs = shown;
+        dialog.showMessageBox = (async (...args: unknown[]) => {
+          shown.push(args.at(-1) as Electron.MessageBoxOptions);
+          return { response: 0, checkboxChecked: false };
+        }) as typeof dialog.showMessageBox;
+      });
+      const config = await page.evaluate(() => (globalThis as unknown as { npyStudio: DesktopBridge }).npyStudio.getConfig());
+
+      const [serverPid] = await serverProcessPids(app);
+      expect(serverPid).toBeDefined();
+      expect(serverPid).not.toBe(app.process().pid);
+      expect(((await (await fetch(`${config.serverUrl}/health`)).json()) as HealthResponse).status).toBe('healthy');
+
+      process.kill(serverPid!, 'SIGKILL');
+      await expect
+        .poll(() => app.evaluate(() => (globalThis as { shownDialogs?: Electron.MessageBoxOptions[] }).shownDialogs ?? []), {
+          timeout: 30_000,
+        })
+        .toEqual([
+          expect.objectContaining({
+            type: 'error',
+            buttons: ['Restart server', 'Quit'],
+            detail: expect.stringContaining('stopped unexpectedly'),
+          }),
+        ]);
+
+      // Restarted: another process, the same URL (its port was free again), and the window still up.
+      await expect.poll(async () => (await serverProcessPids(app)).filter((pid) => pid !== serverPid), { timeout: 30_000 }).toHaveLength(1);
+      await expect
+        .poll(
+          () =>
+            fetch(`${config.serverUrl}/health`).then(
+              async (response) => ((await response.json()) as HealthResponse).status,
+              () => 'not answering',
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe('healthy');
+      expect(await page.evaluate(() => (globalThis as unknown as { npyStudio: DesktopBridge }).npyStudio.getConfig())).toEqual(config);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('--server-only serves without a window and exits 0 on SIGTERM', async () => {
     const child = spawn(executable, appArgs('--server-only', '--port', '0'), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -104,6 +159,14 @@ test.describe('Electron app', () => {
     }
   });
 });
+
+/** Pids of the embedded server's utility processes, as Electron's process metrics list them. */
+function serverProcessPids(app: ElectronApplication): Promise<number[]> {
+  return app.evaluate(
+    ({ app }, name) => app.getAppMetrics().flatMap((metric) => (metric.type === 'Utility' && metric.name === name ? [metric.pid] : [])),
+    SERVER_PROCESS_NAME,
+  );
+}
 
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -66,10 +66,10 @@ async function watchChannel(page: Page, channel: string): Promise<void> {
 
 test.skip(missing !== undefined, missing);
 
-test('a Python sensor at 1 kHz × 100 samples plots live with no packet lost', async ({ page }) => {
+test('a Python sensor at 100 kHz (1,000 packets of 100 samples a second) plots live with no packet lost', async ({ page }) => {
   server = await startTestServer();
   await watchChannel(page, 'sensor');
-  const run = publishSensor('sensor', '--rate', '1000', '--samples', '100');
+  const run = publishSensor('sensor', '--rate', '100000', '--samples', '100');
 
   await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(100);
   await expect(page.getByTestId('status-streaming')).toHaveAttribute('data-value', 'true');
@@ -92,7 +92,7 @@ test('a Python sensor at 1 kHz × 100 samples plots live with no packet lost', a
 test('a 3-series Python sensor shows 3 legend entries', async ({ page }) => {
   server = await startTestServer();
   await watchChannel(page, 'triple');
-  const run = publishSensor('triple', '--rate', '200', '--samples', '100', '--series', '3', '--dtype', 'int16');
+  const run = publishSensor('triple', '--rate', '20000', '--samples', '100', '--series', '3', '--dtype', 'int16');
 
   const chart = page.getByTestId('live-chart-signal');
   await expect(chart).toHaveAttribute('data-series-count', '3');

@@ -13,9 +13,40 @@ import { secureWebPreferences } from './security.js';
 const { makeFakeElectron } = vi.hoisted(() => ({
   makeFakeElectron: async () => {
     const { EventEmitter } = await import('node:events');
+    const { forkServerEntry } = await import('../test/helpers/serverProcess.js');
+    /** Electron's UtilityProcess played by a Node child running the same entry: the same messages cross. */
+    class UtilityProcess extends EventEmitter {
+      static instances: UtilityProcess[] = [];
+      readonly child;
+      output = '';
+      constructor(readonly modulePath: string) {
+        super();
+        UtilityProcess.instances.push(this);
+        this.child = forkServerEntry(modulePath);
+        this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+        this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+        this.child.on('message', (message) => this.emit('message', message));
+        this.child.once('exit', (code, signal) => this.emit('exit', code ?? (signal === 'SIGKILL' ? 9 : 15)));
+      }
+      get pid() {
+        return this.child.pid;
+      }
+      postMessage(message: unknown) {
+        this.child.send(message as object);
+      }
+      kill() {
+        return this.child.kill();
+      }
+      exited(): Promise<void> {
+        if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+        return new Promise((resolve) => this.child.once('exit', () => resolve()));
+      }
+    }
     class BrowserWindow extends EventEmitter {
       static instances: BrowserWindow[] = [];
       loadURL = vi.fn(() => Promise.resolve());
+      setTitle = vi.fn();
+      webContents = { reload: vi.fn() };
       show = vi.fn();
       focus = vi.fn();
       restore = vi.fn();
@@ -43,7 +74,9 @@ const { makeFakeElectron } = vi.hoisted(() => ({
       },
       ipcMain: { handle: vi.fn() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
-      dialog: { showErrorBox: vi.fn() },
+      dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn() },
+      utilityProcess: { fork: vi.fn((modulePath: string) => new UtilityProcess(modulePath)) },
+      UtilityProcess,
       screen: { getAllDisplays: () => [] },
     };
   },
@@ -65,6 +98,8 @@ beforeEach(async () => {
   electron = (await import('electron')) as unknown as FakeElectron;
   electron.app.removeAllListeners();
   electron.BrowserWindow.instances.length = 0;
+  electron.UtilityProcess.instances.length = 0;
+  electron.utilityProcess.fork.mockImplementation((modulePath: string) => new electron.UtilityProcess(modulePath));
   dir = mkdtempSync(join(tmpdir(), 'npy-main-'));
   electron.app.getPath.mockImplementation(() => join(dir, 'userData'));
   log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -73,9 +108,12 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  // Quitting closes the embedded server, if one was started.
-  electron.app.emit('will-quit', { preventDefault: () => undefined });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Quitting closes the embedded server, if one was started and is not closing already.
+  const exitsBefore = electron.app.exit.mock.calls.length;
+  let closing = false;
+  electron.app.emit('will-quit', { preventDefault: () => (closing = true) });
+  if (closing) await vi.waitFor(() => expect(electron.app.exit.mock.calls.length).toBeGreaterThan(exitsBefore), { timeout: 20_000 });
+  await Promise.all(electron.UtilityProcess.instances.map((instance) => instance.exited()));
   process.argv = argv;
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
@@ -87,8 +125,11 @@ async function launch(...args: string[]): Promise<void> {
   await import('./main.js');
 }
 
+/** Long enough for a server process to start on a loaded machine; the wait ends as soon as the window exists. */
+const STARTUP = { timeout: 25_000 };
+
 async function firstWindow() {
-  await vi.waitFor(() => expect(electron.BrowserWindow.instances.length).toBeGreaterThan(0));
+  await vi.waitFor(() => expect(electron.BrowserWindow.instances.length).toBeGreaterThan(0), STARTUP);
   return electron.BrowserWindow.instances[0]!;
 }
 
@@ -120,7 +161,74 @@ describe('window mode', () => {
     const preload = join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
     expect(window.options.webPreferences).toEqual(secureWebPreferences(preload));
     expect(window.loadURL).toHaveBeenCalledExactlyOnceWith('app://npy-studio/index.html');
-    expect(log).toHaveBeenCalledWith(`NPY Studio server listening on ${config.serverUrl} (data in ${join(dir, 'data')})`);
+
+    // The server runs in a utility process, not in this one.
+    const entry = join(dirname(fileURLToPath(import.meta.url)), 'serverEntry.js');
+    expect(electron.utilityProcess.fork).toHaveBeenCalledExactlyOnceWith(entry, [], { serviceName: 'NPY Studio server', stdio: 'inherit' });
+    const [server] = electron.UtilityProcess.instances;
+    expect(log).toHaveBeenCalledWith(`server process ${server!.pid} serves ${config.serverUrl}`);
+    expect(server!.output).toContain(`NPY Studio server listening on ${config.serverUrl} (data in ${join(dir, 'data')})`);
+  });
+
+  it('when the server process dies, a dialog offers a restart, which brings the server back on the same URL', async () => {
+    electron.dialog.showMessageBox.mockResolvedValue({ response: 0, checkboxChecked: false });
+    await launch('--port', '0', '--data-dir', join(dir, 'data'));
+    const window = await firstWindow();
+    const { serverUrl } = ipcHandler()(fromApp);
+    electron.UtilityProcess.instances[0]!.child.kill('SIGKILL');
+
+    await vi.waitFor(() => expect(electron.UtilityProcess.instances).toHaveLength(2), STARTUP);
+    const restarted = electron.UtilityProcess.instances[1]!;
+    await vi.waitFor(() => expect(log).toHaveBeenCalledWith(`server process ${restarted.pid} serves ${serverUrl}`), STARTUP);
+    expect(electron.dialog.showMessageBox).toHaveBeenCalledExactlyOnceWith(
+      window,
+      expect.objectContaining({
+        type: 'error',
+        detail: expect.stringContaining('stopped unexpectedly (exit code 9)'),
+        buttons: ['Restart server', 'Quit'],
+      }),
+    );
+    expect(errorLog).toHaveBeenCalledWith('error: the server process stopped unexpectedly (exit code 9)');
+    expect(ipcHandler()(fromApp).serverUrl).toBe(serverUrl);
+    expect(await (await fetch(`${serverUrl}/health`)).json()).toMatchObject({ status: 'healthy' });
+    expect(window.webContents.reload).not.toHaveBeenCalled();
+    expect(electron.app.quit).not.toHaveBeenCalled();
+  });
+
+  it('a restart that has to move to another port gives the UI the new URL and reloads it', async () => {
+    let squatter: Server | undefined;
+    electron.dialog.showMessageBox.mockImplementation(async () => {
+      // Another program takes the port while the dialog is up.
+      squatter = await new Promise<Server>((resolve) => {
+        const server = createServer().listen(Number(new URL(firstUrl).port), '127.0.0.1', () => resolve(server));
+      });
+      return { response: 0, checkboxChecked: false };
+    });
+    await launch('--port', '0', '--data-dir', join(dir, 'data'));
+    const window = await firstWindow();
+    const firstUrl = ipcHandler()(fromApp).serverUrl;
+    try {
+      electron.UtilityProcess.instances[0]!.child.kill('SIGKILL');
+      await vi.waitFor(() => expect(window.webContents.reload).toHaveBeenCalledOnce(), STARTUP);
+      const { serverUrl } = ipcHandler()(fromApp);
+      expect(serverUrl).not.toBe(firstUrl);
+      expect(await (await fetch(`${serverUrl}/health`)).json()).toMatchObject({ status: 'healthy' });
+      const busy = new URL(firstUrl).port;
+      expect(window.setTitle).toHaveBeenCalledWith(
+        expect.stringMatching(new RegExp(`^NPY Studio — ${serverUrl} \\(ports? ${busy}(-\\d+)? (was|were) busy\\)$`)),
+      );
+    } finally {
+      squatter?.close();
+    }
+  });
+
+  it('Quit in that dialog quits the app', async () => {
+    electron.dialog.showMessageBox.mockResolvedValue({ response: 1, checkboxChecked: false });
+    await launch('--port', '0', '--data-dir', join(dir, 'data'));
+    await firstWindow();
+    electron.UtilityProcess.instances[0]!.child.kill('SIGKILL');
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalledOnce(), STARTUP);
+    expect(electron.UtilityProcess.instances).toHaveLength(1);
   });
 
   it('serves app:// from the renderer folder only, with the CSP', async () => {
@@ -146,7 +254,8 @@ describe('window mode', () => {
     const event = { preventDefault: vi.fn() };
     electron.app.emit('will-quit', event);
     expect(event.preventDefault).toHaveBeenCalledOnce();
-    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(0));
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(0), STARTUP);
+    expect(electron.UtilityProcess.instances[0]!.child.exitCode).toBe(0);
     await expect(fetch(`${serverUrl}/health`)).rejects.toThrow();
   });
 
@@ -186,7 +295,7 @@ describe('window mode', () => {
     const notADirectory = join(dir, 'file');
     writeFileSync(notADirectory, '');
     await launch('--port', '0', '--data-dir', notADirectory);
-    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(1));
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(1), STARTUP);
     expect(electron.dialog.showErrorBox).toHaveBeenCalledWith('NPY Studio could not start', expect.stringMatching(/EEXIST|ENOTDIR/));
     expect(electron.BrowserWindow.instances).toEqual([]);
   });

@@ -1,19 +1,26 @@
 /** Electron entry point: wires the plain modules of main/ to Electron. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, protocol, screen, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { APP_SCHEME, type DesktopConfig } from '../common/desktop.js';
-import type { RunningServer } from '../server/app.js';
 import { UsageError } from '../server/cliOptions.js';
 import { consoleLogger } from '../server/logger.js';
+import type { ServerOptions } from '../server/options.js';
 import { RENDERER_DIR, VERSION } from '../server/version.js';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './appProtocol.js';
-import { runServerOnly, startEmbeddedServer } from './embeddedServer.js';
+import { runServerOnly } from './embeddedServer.js';
 import { DESKTOP_USAGE, type DesktopOptions, parseDesktopArgs } from './options.js';
 import { denyAllPermissions, handleConfigRequests, hardenAllWebContents } from './security.js';
+import { fromUtilityProcess } from './serverChannel.js';
+import { type ServerReady, startOptionsFrom } from './serverMessages.js';
+import { type RecoveryChoice, recoverServer } from './serverRecovery.js';
+import { ServerSupervisor } from './serverSupervisor.js';
 import { PRODUCT_NAME, createMainWindow, windowTitle } from './window.js';
 
-const PRELOAD_PATH = join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PRELOAD_PATH = join(HERE, 'preload.cjs');
+/** The embedded server's process entry (plain Node), run as an Electron utility process. */
+const SERVER_ENTRY = join(HERE, 'serverEntry.js');
 
 /** The options, or undefined after explaining a usage error. */
 function readOptions(): DesktopOptions | undefined {
@@ -34,19 +41,42 @@ function fail(err: Error, showDialog: boolean): void {
 }
 
 /** Closes the server before any quit Electron initiates (window closed, Electron's own signal handling). */
-function closeServerOnQuit(server: RunningServer): void {
+function closeServerOnQuit(close: () => Promise<void>): void {
   let closing = false;
   app.on('will-quit', (event) => {
     if (closing) return;
     closing = true;
     event.preventDefault();
-    server.close().finally(() => app.exit(0));
+    close().finally(() => app.exit(0));
   });
+}
+
+function spawnServerProcess() {
+  const child = utilityProcess.fork(SERVER_ENTRY, [], { serviceName: `${PRODUCT_NAME} server`, stdio: 'inherit' });
+  return fromUtilityProcess(child);
+}
+
+async function askAfterServerExit(window: BrowserWindow | undefined, detail: string): Promise<RecoveryChoice> {
+  const options = {
+    type: 'error' as const,
+    title: `${PRODUCT_NAME} server stopped`,
+    message: `The ${PRODUCT_NAME} server stopped`,
+    detail,
+    buttons: ['Restart server', 'Quit'],
+    defaultId: 0,
+    cancelId: 1,
+  };
+  const { response } = await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+  return response === 0 ? 'restart' : 'quit';
 }
 
 function runHeadless(options: Extract<DesktopOptions, { mode: 'server-only' }>): void {
   app.dock?.hide();
-  runServerOnly(options.server, consoleLogger, process, (code) => app.exit(code)).then(closeServerOnQuit, (err: Error) => fail(err, false));
+  // No window to keep responsive here, so the server runs in this process.
+  runServerOnly(options.server, consoleLogger, process, (code) => app.exit(code)).then(
+    (server) => closeServerOnQuit(() => server.close()),
+    (err: Error) => fail(err, false),
+  );
 }
 
 function runWindowed(options: Extract<DesktopOptions, { mode: 'window' | 'remote' }>): void {
@@ -75,14 +105,22 @@ function runWindowed(options: Extract<DesktopOptions, { mode: 'window' | 'remote
         config = { serverUrl: options.remoteUrl, mode: 'remote', version: VERSION };
         consoleLogger.info(`using the remote server ${options.remoteUrl}`);
       } else {
-        const embedded = await startEmbeddedServer(options.server, consoleLogger);
-        closeServerOnQuit(embedded.server);
-        // The UI reads a token from the URL's query, as from a remote server's printed URL.
-        const serverUrl = embedded.server.token ? embedded.server.browserUrl : embedded.server.url;
-        config = { serverUrl, mode: 'embedded', version: VERSION };
-        portNote = embedded.portNote;
+        const ready = await runServerProcess(
+          options.server,
+          () => window,
+          (restarted) => {
+            const serverUrl = embeddedUrl(restarted);
+            const moved = serverUrl !== config.serverUrl;
+            config = { ...config, serverUrl };
+            window?.setTitle(windowTitle(serverUrl, restarted.portNote));
+            // The UI asks for the config when it loads.
+            if (moved) window?.webContents.reload();
+          },
+        );
+        config = { serverUrl: embeddedUrl(ready), mode: 'embedded', version: VERSION };
+        portNote = ready.portNote;
       }
-      handleConfigRequests(ipcMain, config);
+      handleConfigRequests(ipcMain, () => config);
       window = createMainWindow(
         { BrowserWindow, screen, logger: consoleLogger },
         {
@@ -93,6 +131,42 @@ function runWindowed(options: Extract<DesktopOptions, { mode: 'window' | 'remote
       );
     })
     .catch((err: Error) => fail(err, true));
+}
+
+/**
+ * Runs the embedded server in a utility process, off this thread that owns the window, menus and IPC.
+ * When the process dies, a dialog offers to restart it; `onRestarted` then gets the new server.
+ */
+async function runServerProcess(
+  flags: Partial<ServerOptions>,
+  currentWindow: () => BrowserWindow | undefined,
+  onRestarted: (ready: ServerReady) => void,
+): Promise<ServerReady> {
+  const startOptions = startOptionsFrom(flags);
+  let last: ServerReady;
+  const serving = (ready: ServerReady) => {
+    last = ready;
+    consoleLogger.info(`server process ${supervisor.pid} serves ${ready.url}`);
+    return ready;
+  };
+  const supervisor: ServerSupervisor = new ServerSupervisor(spawnServerProcess, (how) => {
+    consoleLogger.error(`the server process stopped unexpectedly (${how})`);
+    void recoverServer(how, {
+      ask: (detail) => askAfterServerExit(currentWindow(), detail),
+      // The same port and token keep the URL the UI holds valid, unless another program took the port meanwhile.
+      restart: () => supervisor.restart({ ...startOptions, port: last.port, token: last.token }),
+      restarted: (ready) => onRestarted(serving(ready)),
+      quit: () => app.quit(),
+    });
+  });
+  const ready = serving(await supervisor.start(startOptions));
+  closeServerOnQuit(() => supervisor.stop());
+  return ready;
+}
+
+/** The UI reads a token from the URL's query, as from a remote server's printed URL. */
+function embeddedUrl(ready: ServerReady): string {
+  return ready.token ? ready.browserUrl : ready.url;
 }
 
 // Privileged schemes must be registered before the app is ready, hence synchronously here.

@@ -175,10 +175,13 @@ describe('IPC', () => {
   it('answers get-config for the app and refuses other senders', async () => {
     const handlers = new Map<string, (event: IpcMainInvokeEvent) => unknown>();
     const ipcMain = { handle: (channel: string, handler: (event: IpcMainInvokeEvent) => unknown) => handlers.set(channel, handler) };
-    handleConfigRequests(ipcMain as unknown as IpcMain, config);
+    let current = config;
+    handleConfigRequests(ipcMain as unknown as IpcMain, () => current);
 
     const handler = handlers.get(GET_CONFIG_CHANNEL)!;
     expect(handler(sentFrom('app://npy-studio/index.html'))).toEqual(config);
+    current = { ...config, serverUrl: 'http://127.0.0.1:8001' };
+    expect(handler(sentFrom('app://npy-studio/index.html'))).toEqual(current);
     expect(() => handler(sentFrom('https://evil.example/'))).toThrow(`${GET_CONFIG_CHANNEL} refused for https://evil.example/`);
     expect(() => handler(sentFrom(null))).toThrow('refused for a closed frame');
   });

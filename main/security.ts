@@ -65,9 +65,10 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>):
   return frame !== null && isAppUrl(frame.url);
 }
 
-export function handleConfigRequests(ipcMain: IpcMain, config: DesktopConfig): void {
+/** Answers with the config current at the time of asking: a restarted embedded server may have moved. */
+export function handleConfigRequests(ipcMain: IpcMain, currentConfig: () => DesktopConfig): void {
   ipcMain.handle(GET_CONFIG_CHANNEL, (event) => {
     if (!isTrustedSender(event)) throw new Error(`${GET_CONFIG_CHANNEL} refused for ${event.senderFrame?.url ?? 'a closed frame'}`);
-    return config;
+    return currentConfig();
   });
 }

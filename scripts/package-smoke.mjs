@@ -17,7 +17,13 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar');
 
-const REQUIRED_FILES = ['dist/main/main.js', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'dist/server/app.js'];
+const REQUIRED_FILES = [
+  'dist/main/main.js',
+  'dist/main/preload.cjs',
+  'dist/main/serverEntry.js',
+  'dist/renderer/index.html',
+  'dist/server/app.js',
+];
 /** Development tools that must stay out of the package. */
 const EXCLUDED_MODULES = ['electron', 'electron-builder', 'vite', 'vitest', 'typescript', '@playwright/test'];
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -12,6 +11,7 @@ import { accessGuard, refusal, securityHeaders } from './http/guard.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publishRoutes } from './http/publishRoutes.js';
 import { streamRoutes } from './http/streamRoutes.js';
+import { uiRoutes } from './http/uiRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
 import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, StreamHub } from './stream/hub.js';
@@ -42,7 +42,7 @@ export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOpti
   app.use(streamRoutes(hub, store, VERSION));
   app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
-  if (options.rendererDir && existsSync(options.rendererDir)) app.use(express.static(options.rendererDir));
+  if (options.rendererDir) app.use(uiRoutes(options.rendererDir, options.logger));
   app.use(notFound());
   app.use(errorHandler(options.logger, options.maxUploadBytes));
   return app;

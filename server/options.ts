@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import envPaths from 'env-paths';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
 import type { Now, Repeat } from './schedule.js';
@@ -45,12 +45,13 @@ export interface ServerOptions {
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
-/** Where an app keeps its data on each OS, as Electron's `appData` resolves it. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  const home = homedir();
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'npy-studio', 'data');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'npy-studio', 'data');
-  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'npy-studio', 'data');
+/**
+ * `data` in the per-user data folder env-paths gives npy-studio: `$XDG_DATA_HOME/npy-studio/data` (by default
+ * `~/.local/share/npy-studio/data`), `~/Library/Application Support/npy-studio/data`, and on Windows
+ * `%LOCALAPPDATA%\npy-studio\Data\data`, which, unlike the roaming `%APPDATA%`, is not copied around with the profile.
+ */
+export function defaultDataDir(): string {
+  return join(envPaths('npy-studio', { suffix: '' }).data, 'data');
 }
 
 export function withDefaults(options: Partial<ServerOptions>): ServerOptions {

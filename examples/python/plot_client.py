@@ -11,15 +11,13 @@ matplotlib is needed for this script only (the other examples do without it), so
 when the plot opens: `pip install matplotlib` or `apt install python3-matplotlib`.
 """
 import argparse
-import asyncio
 import collections
-import os
 import sys
 import threading
 
+import _npystudio_path  # noqa: F401
 import numpy as np
-
-from client import NumpyClient
+import npystudio
 
 
 class StreamBuffer:
@@ -59,10 +57,14 @@ class StreamBuffer:
             )
 
 
-def receive_in_background(client, buffer, channel):
+def receive_in_background(session, buffer, channel):
+    """Feeds `buffer` from a subscription (the demo, started for everyone as in the seed, by default)."""
+
     def run():
         try:
-            asyncio.run(client.connect_streaming(buffer.add, auto_start=True, channel=channel))
+            with session.subscribe(channel or "demo", start=channel is None) as subscription:
+                for packet in subscription:
+                    buffer.add({"x": packet.x, "y": packet.y, "timestamp": packet.timestamp})
         except Exception as err:  # shown, not raised: the plot window stays up
             print(f"stream ended: {err}", file=sys.stderr)
 
@@ -73,8 +75,8 @@ def receive_in_background(client, buffer, channel):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Live plot of an NPY Studio stream")
-    parser.add_argument("--server", default=os.environ.get("NPY_STUDIO_SERVER", "http://localhost:8000"))
-    parser.add_argument("--token", default=os.environ.get("NPY_STUDIO_TOKEN"))
+    parser.add_argument("--server", default=None, help="server URL (default $NPY_STUDIO_SERVER or http://127.0.0.1:8000)")
+    parser.add_argument("--token", default=None, help="access token (default $NPY_STUDIO_TOKEN)")
     parser.add_argument("--channel", default=None, help="channel to plot (default: the demo)")
     parser.add_argument("--window", type=int, default=1000, help="samples shown (default 1000)")
     args = parser.parse_args(argv)
@@ -89,7 +91,12 @@ def main(argv=None):
         return 1
 
     buffer = StreamBuffer(args.window)
-    receive_in_background(NumpyClient(args.server, token=args.token), buffer, args.channel)
+    try:
+        session = npystudio.connect(args.server, args.token)
+    except npystudio.NpyStudioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    receive_in_background(session, buffer, args.channel)
 
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6))
     figure.canvas.manager.set_window_title(f"NPY Studio: {args.channel or 'demo'}")

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,4 +41,9 @@ export async function spawnServer(dataDir: string, extraArgs: string[] = []): Pr
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The app's server process (main/serverEntry.ts), forked by Node rather than Electron: the same messages flow. */
+export function forkServerEntry(entry = join(ROOT, 'main', 'serverEntry.ts')): ChildProcess {
+  return fork(entry.replace(/\.js$/, '.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
 }

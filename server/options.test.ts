@@ -1,0 +1,44 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultDataDir, withDefaults } from './options.js';
+
+const platform = process.platform;
+afterEach(() => {
+  Object.defineProperty(process, 'platform', { value: platform });
+  vi.unstubAllEnvs();
+});
+
+function on(os: NodeJS.Platform): void {
+  Object.defineProperty(process, 'platform', { value: os });
+}
+
+describe('defaultDataDir (env-paths)', () => {
+  it('on Linux, the XDG data home as before: ~/.local/share/npy-studio/data', () => {
+    on('linux');
+    vi.stubEnv('XDG_DATA_HOME', '');
+    expect(defaultDataDir()).toBe(join(homedir(), '.local', 'share', 'npy-studio', 'data'));
+  });
+
+  it('on Linux, $XDG_DATA_HOME when set', () => {
+    on('linux');
+    vi.stubEnv('XDG_DATA_HOME', '/srv/xdg');
+    expect(defaultDataDir()).toBe(join('/srv/xdg', 'npy-studio', 'data'));
+  });
+
+  it('on macOS, Application Support as before', () => {
+    on('darwin');
+    expect(defaultDataDir()).toBe(join(homedir(), 'Library', 'Application Support', 'npy-studio', 'data'));
+  });
+
+  it('on Windows, the local (not roaming) app data', () => {
+    on('win32');
+    vi.stubEnv('LOCALAPPDATA', 'C:/Users/ada/AppData/Local');
+    expect(defaultDataDir()).toBe(join('C:/Users/ada/AppData/Local', 'npy-studio', 'Data', 'data'));
+  });
+
+  it('is the default of withDefaults, and an explicit --data-dir wins', () => {
+    expect(withDefaults({}).dataDir).toBe(defaultDataDir());
+    expect(withDefaults({ dataDir: '/tmp/arrays' }).dataDir).toBe('/tmp/arrays');
+  });
+});
