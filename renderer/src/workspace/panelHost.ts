@@ -35,6 +35,7 @@ export class PanelHost implements IContentRenderer {
   private readonly waiting: HTMLElement;
   private readonly readout: HTMLElement;
   private params!: GroupPanelPartInitParameters;
+  private chipLabels = '';
 
   constructor(private readonly services: PanelHostServices) {
     this.chips = h('div', { class: 'chips', 'data-testid': 'panel-series' });
@@ -87,6 +88,12 @@ export class PanelHost implements IContentRenderer {
     this.waiting.hidden = missing.length === 0;
     this.waiting.textContent = missing.length ? `waiting for ${missing.join(', ')}` : '';
     this.element.dataset.waiting = String(missing.length > 0);
+    // Labels change when a channel first arrives with its series count, names and units.
+    const labels = this.panel
+      .series()
+      .map((ref) => seriesLabel(store, ref))
+      .join('|');
+    if (labels !== this.chipLabels) this.renderChips();
     const drew = this.panel.draw(dataChanged);
     this.readout.textContent = this.readoutText();
     return drew;
@@ -167,6 +174,10 @@ export class PanelHost implements IContentRenderer {
   private renderChips(): void {
     const store = this.services.context.store;
     const panel = this.panel;
+    this.chipLabels = panel
+      .series()
+      .map((ref) => seriesLabel(store, ref))
+      .join('|');
     const chips = panel.series().map((ref, position) => {
       const label = seriesLabel(store, ref);
       const chip = h('span', { class: 'chip', 'data-testid': 'series-chip', 'data-series': `${ref.channel}[${ref.series}]` });
