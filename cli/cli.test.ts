@@ -76,14 +76,16 @@ describe('exit status and messages', () => {
   it('2 for usage errors, with a hint to --help', async () => {
     for (const [args, message] of [
       [[], 'Usage: npy-studio-client'],
-      [['frob'], 'unknown command "frob"'],
-      [['get'], 'get needs an argument'],
+      [['frob'], "npy-studio-client: unknown command 'frob'"],
+      [['get'], "missing required argument 'index'"],
       [['get', 'x'], 'array index must be a whole number'],
-      [['list', '--out', 'a.npy'], '--out does not apply to list'],
-      [['list', 'extra'], 'too many arguments for list: extra'],
+      [['list', '--out', 'a.npy'], "unknown option '--out'"],
+      [['list', 'extra'], "too many arguments for 'list'"],
       [['stream', '--duration', '0'], '--duration must be a positive number, not "0"'],
       [['publish'], 'publish needs a FILE or --demo'],
-      [['health', '--bogus'], "Unknown option '--bogus'"],
+      [['health', '--bogus'], "unknown option '--bogus'"],
+      [['record'], "missing required argument 'channels'"],
+      [['replay', 'x', '--speed', '0'], '--speed must be a positive number'],
       [['--server', 'ftp://x', 'health'], 'must be an http:// or https:// URL'],
     ] as const) {
       const run = await cli(...args);
@@ -133,7 +135,7 @@ describe('arrays', () => {
       [
         'array 1: ramp.npy',
         'shape (3, 4)  dtype int32  12 elements  176 B',
-        'min -3000  max 8000  mean 2500',
+        'min -3000  max 8000  mean 2500  std 3452.05  (of 12 finite)',
         '[[-3000, -2000, -1000, 0],',
         ' [1000, 2000, 3000, 4000],',
         ' [5000, 6000, 7000, 8000]]',
@@ -196,5 +198,34 @@ describe('streams', () => {
     for (const d of received) expect(d.dtype).toBe('int16');
     const row = (r: number) => received.flatMap((d) => [...d.y.subarray(r * d.shape[1]!, (r + 1) * d.shape[1]!)].map(Number));
     expect([...row(0), ...row(1)]).toEqual([...values]);
+  });
+});
+
+describe('record, recordings, replay', () => {
+  it('records until its limit, saves the .npz, lists it, and replays it to the end', async () => {
+    const out = join(server.dataDir, 'run.npz');
+    const recording = cli('record', 'clirec', '--name', 'cli-run', '--max-bytes', '1', '--out', out);
+    await until(() => (server.recordings.list().length > 0 ? true : false), 15_000);
+    const publisher = client.publish('clirec');
+    await publisher.ready();
+    publisher.send({ y: new Float32Array([1, 2, 3]) });
+    await publisher.flush();
+    const recorded = await recording;
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect(recorded.stdout).toMatch(/recording rec-\w+ max_bytes: 1 packets/);
+    expect(recorded.stdout).toContain('clirec/y');
+    expect([...(await readFile(out)).subarray(0, 2)]).toEqual([0x50, 0x4b]);
+    publisher.close();
+
+    const id = server.recordings.list()[0]!.id;
+    const listed = await cli('recordings');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).toContain('cli-run');
+
+    const replayed = await cli('replay', id, '--speed', '1000');
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toMatch(/replay replay-\w+ finished/);
+    expect((await cli('recordings', 'nope')).stderr).toContain('no recording "nope" (HTTP 404)');
   });
 });

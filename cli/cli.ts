@@ -1,65 +1,24 @@
 #!/usr/bin/env node
-/** `npy-studio-client`: the seed's client.py commands, plus publish, delete and streams. Node-only; the library it drives is in client/. */
+/** `npy-studio-client`: the seed's client.py commands, plus publish, delete, streams, record, recordings and replay. Node-only; the library it drives is in client/. */
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import WebSocket from 'ws';
 import { decodeNpy } from '../common/npy/codec.js';
 import { dtypeFromName } from '../common/npy/dtype.js';
 import { NpyError } from '../common/npy/errors.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
-import { DEMO_CHANNEL, MAX_PACKET_VALUES, MAX_SERIES, type UploadResponse } from '../common/protocol.js';
+import { DEMO_CHANNEL, MAX_PACKET_VALUES, type UploadResponse } from '../common/protocol.js';
 import { formatBytes, formatShape } from '../common/format.js';
-import { formatNumber, preview, progressLine, summarize, table } from './format.js';
+import { formatTime, preview, progressLine, summarize, table } from './format.js';
 import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
 
 const NAME = 'npy-studio-client';
 const DEFAULT_SERVER = 'http://127.0.0.1:8000';
-
-const USAGE = `Usage: ${NAME} [--server URL] [--token T] COMMAND [ARGS]
-
-Commands:
-  health                 check that the server is up
-  upload-demo            upload a random 100×50 float64 array
-  upload FILE            upload a .npy file
-  list                   list the stored arrays
-  get N [--out FILE]     save array N as FILE (.npy, exact); without --out print its shape, dtype, summary and a preview
-  delete N               delete array N
-  streams                list the stream channels
-  stream [--duration S] [--channel C] [--json]
-                         print the packets of a channel for S seconds (default 5); the demo channel is started if
-                         it is stopped (and stopped again at the end); --json prints each packet as one JSON line
-  publish FILE|--demo [--channel C] [--rate HZ] [--packet N] [--series K] [--duration S]
-                         publish to channel C (default "sensor") HZ packets per second (default 10) of N samples
-                         (default 100): the samples of FILE, a .npy of shape (n,) or (k series, n), once through;
-                         or with --demo a generated signal of K series (default 1) until S seconds or Ctrl-C
-
-Options:
-  --server URL           the server (default $NPY_STUDIO_SERVER or ${DEFAULT_SERVER})
-  --token T              access token (default $NPY_STUDIO_TOKEN)
-  -h, --help             show this help
-
-Exit status: 0 on success, 1 if the server refused or could not be reached, 2 for a usage error.`;
-
-const OPTIONS = {
-  server: { type: 'string' },
-  token: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  out: { type: 'string', short: 'o' },
-  duration: { type: 'string' },
-  channel: { type: 'string' },
-  json: { type: 'boolean' },
-  demo: { type: 'boolean' },
-  rate: { type: 'string' },
-  packet: { type: 'string' },
-  series: { type: 'string' },
-} as const;
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
-type CommandOption = Exclude<keyof typeof OPTIONS, 'server' | 'token' | 'help'>;
 
 /** Bad arguments or input files: exit status 2. */
 class UsageError extends Error {
@@ -71,17 +30,9 @@ class UsageError extends Error {
   }
 }
 
-interface Context {
-  client: NpyClient;
-  args: string[];
-  values: Values;
-}
-
-interface Command {
-  /** Positional arguments: exactly this many, or [min, max]. */
-  args: number | [number, number];
-  options: CommandOption[];
-  run(context: Context): Promise<void>;
+interface GlobalOptions {
+  server?: string;
+  token?: string;
 }
 
 let outputClosed = false;
@@ -93,134 +44,194 @@ process.stdout.on('error', () => {
 });
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const COMMANDS: Record<string, Command> = {
-  health: {
-    args: 0,
-    options: [],
-    async run({ client }) {
-      const health = await client.health();
-      print(
-        `${health.status}: NPY Studio ${health.version} at ${client.baseUrl}, ` +
-          `${health.arrays} array${health.arrays === 1 ? '' : 's'} stored, demo stream ${health.streaming ? 'running' : 'stopped'}`,
-      );
-    },
-  },
+async function healthCommand(client: NpyClient): Promise<void> {
+  const health = await client.health();
+  print(
+    `${health.status}: NPY Studio ${health.version} at ${client.baseUrl}, ` +
+      `${health.arrays} array${health.arrays === 1 ? '' : 's'} stored, demo stream ${health.streaming ? 'running' : 'stopped'}`,
+  );
+}
 
-  'upload-demo': {
-    args: 0,
-    options: [],
-    async run({ client }) {
-      const values = Float64Array.from({ length: 100 * 50 }, gaussian);
-      printUploaded(
-        await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)),
-      );
-    },
-  },
+async function uploadDemoCommand(client: NpyClient): Promise<void> {
+  const values = Float64Array.from({ length: 100 * 50 }, gaussian);
+  printUploaded(
+    await withProgress('upload', (onProgress) => client.uploadArray({ values, shape: [100, 50], name: 'demo.npy' }, onProgress)),
+  );
+}
 
-  upload: {
-    args: 1,
-    options: [],
-    async run({ client, args: [path] }) {
-      const size = await fileSize(path!);
-      if (size === 0) throw new UsageError(`${path} is empty`, false);
-      const body = await openAsBlob(path!);
-      printUploaded(await withProgress('upload', (onProgress) => client.uploadFile({ body, name: basename(path!) }, onProgress)));
-    },
-  },
+async function uploadCommand(client: NpyClient, path: string): Promise<void> {
+  const size = await fileSize(path);
+  if (size === 0) throw new UsageError(`${path} is empty`, false);
+  const body = await openAsBlob(path);
+  printUploaded(await withProgress('upload', (onProgress) => client.uploadFile({ body, name: basename(path) }, onProgress)));
+}
 
-  list: {
-    args: 0,
-    options: [],
-    async run({ client }) {
-      const arrays = await client.listArrays();
-      if (arrays.length === 0) return print('no arrays stored');
-      print(
-        table(
-          ['INDEX', 'NAME', 'SHAPE', 'DTYPE', 'SIZE', 'CREATED'],
-          arrays.map((a) => [
-            String(a.index),
-            a.name,
-            formatShape(a.shape),
-            a.dtype,
-            formatBytes(a.bytes),
-            a.created.replace('T', ' ').slice(0, 19),
-          ]),
-        ),
-      );
-    },
-  },
+async function listCommand(client: NpyClient): Promise<void> {
+  const arrays = await client.listArrays();
+  if (arrays.length === 0) return print('no arrays stored');
+  print(
+    table(
+      ['INDEX', 'NAME', 'SHAPE', 'DTYPE', 'SIZE', 'CREATED', 'GROUP'],
+      arrays.map((a) => [
+        String(a.index),
+        a.name,
+        formatShape(a.shape),
+        a.dtype,
+        formatBytes(a.bytes),
+        a.created.replace('T', ' ').slice(0, 19),
+        a.group ?? '-',
+      ]),
+    ),
+  );
+}
 
-  get: {
-    args: 1,
-    options: ['out'],
-    async run({ client, args: [rawIndex], values }) {
-      const index = parseIndex(rawIndex!);
-      if (values.out !== undefined) return saveArray(client, index, values.out);
-      const info = (await client.listArrays()).find((a) => a.index === index);
-      const array = await withProgress('download', (onProgress) => client.getArray(index, onProgress));
-      const { shape, dtype, count } = array.header;
-      print(`array ${index}${info ? `: ${info.name}` : ''}`);
-      print(`shape ${formatShape(shape)}  dtype ${dtype.str}  ${count} elements  ${formatBytes(array.npy.length)}`);
-      const summary = summarize(array.values, dtype);
-      if (summary) print(summary);
-      print(preview(array.values, shape, dtype));
-    },
-  },
+async function getCommand(client: NpyClient, rawIndex: string, { out }: { out?: string }): Promise<void> {
+  const index = parseIndex(rawIndex);
+  if (out !== undefined) return saveDownload(() => client.openNpy(index), out, `array ${index}`);
+  const info = (await client.listArrays()).find((a) => a.index === index);
+  const array = await withProgress('download', (onProgress) => client.getArray(index, onProgress));
+  const { shape, dtype, count } = array.header;
+  print(`array ${index}${info ? `: ${info.name}` : ''}`);
+  print(`shape ${formatShape(shape)}  dtype ${dtype.str}  ${count} elements  ${formatBytes(array.npy.length)}`);
+  print(summarize(array.values, dtype));
+  print(preview(array.values, shape, dtype));
+}
 
-  delete: {
-    args: 1,
-    options: [],
-    async run({ client, args: [rawIndex] }) {
-      const { index } = await client.deleteArray(parseIndex(rawIndex!));
-      print(`deleted array ${index}`);
-    },
-  },
+async function deleteCommand(client: NpyClient, rawIndex: string): Promise<void> {
+  const { index } = await client.deleteArray(parseIndex(rawIndex));
+  print(`deleted array ${index}`);
+}
 
-  streams: {
-    args: 0,
-    options: [],
-    async run({ client }) {
-      const channels = await client.listStreams();
-      print(
-        table(
-          ['CHANNEL', 'STREAMING', 'PUBLISHERS', 'SUBSCRIBERS', 'RATE', 'PACKETS', 'DTYPE', 'SHAPE'],
-          channels.map((c) => [
-            c.name,
-            c.streaming ? 'yes' : 'no',
-            String(c.publishers),
-            String(c.subscribers),
-            `${c.rate}/s`,
-            String(c.packets),
-            c.dtype ?? '-',
-            c.shape ? formatShape(c.shape) : '-',
-          ]),
-        ),
-      );
-    },
-  },
+async function streamsCommand(client: NpyClient): Promise<void> {
+  const channels = await client.listStreams();
+  print(
+    table(
+      ['CHANNEL', 'STREAMING', 'PUBLISHERS', 'SUBSCRIBERS', 'RATE', 'PACKETS', 'DTYPE', 'SHAPE'],
+      channels.map((c) => [
+        c.name,
+        c.streaming ? 'yes' : 'no',
+        String(c.publishers),
+        String(c.subscribers),
+        `${c.rate}/s`,
+        String(c.packets),
+        c.dtype ?? '-',
+        c.shape ? formatShape(c.shape) : '-',
+      ]),
+    ),
+  );
+}
 
-  stream: {
-    args: 0,
-    options: ['duration', 'channel', 'json'],
-    run: streamCommand,
-  },
+interface RecordOptions {
+  name?: string;
+  maxSeconds?: string;
+  maxBytes?: string;
+  lookback?: boolean;
+  duration?: string;
+  out?: string;
+}
 
-  publish: {
-    args: [0, 1],
-    options: ['demo', 'channel', 'rate', 'packet', 'series', 'duration'],
-    run: publishCommand,
-  },
-};
+/** Records channels until --duration, a limit or Ctrl-C, then stops and lists the arrays (saving the .npz with --out). */
+async function recordCommand(client: NpyClient, channels: string[], options: RecordOptions): Promise<void> {
+  const seconds = options.duration === undefined ? undefined : parsePositive('--duration', options.duration);
+  const recording = await client.startRecording({
+    channels,
+    name: options.name,
+    max_seconds: options.maxSeconds === undefined ? undefined : parsePositive('--max-seconds', options.maxSeconds),
+    max_bytes: options.maxBytes === undefined ? undefined : parsePositive('--max-bytes', options.maxBytes),
+    lookback: options.lookback,
+  });
+  note(`recording ${channels.join(', ')} as ${recording.id}${seconds === undefined ? ' (Ctrl-C to stop)' : ` for ${seconds} s`}`);
+  const interrupted = interruptFlag();
+  const started = performance.now();
+  let info = recording;
+  while (!interrupted.set && info.state === 'recording' && (seconds === undefined || performance.now() - started < seconds * 1000)) {
+    await sleep(Math.min(250, seconds === undefined ? 250 : seconds * 1000 - (performance.now() - started)));
+    info = await client.getRecording(recording.id);
+  }
+  interrupted.release();
+  if (info.state === 'recording') info = await client.stopRecording(recording.id);
+  print(`recording ${info.id} ${info.stop_reason}: ${info.packets} packets, ${formatBytes(info.bytes)}, ${info.lost} lost`);
+  print(
+    table(
+      ['INDEX', 'NAME', 'SHAPE', 'DTYPE'],
+      info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype]),
+    ),
+  );
+  if (options.out !== undefined) await saveDownload(() => client.openRecordingNpz(info.id), options.out, `recording ${info.id}`);
+}
 
-async function streamCommand({ client, values }: Context): Promise<void> {
-  const channel = values.channel ?? DEMO_CHANNEL;
-  const seconds = parsePositive('--duration', values.duration ?? '5');
+async function recordingsCommand(client: NpyClient, id: string | undefined, { out }: { out?: string }): Promise<void> {
+  if (id !== undefined) {
+    if (out !== undefined) return saveDownload(() => client.openRecordingNpz(id), out, `recording ${id}`);
+    return print(JSON.stringify(await client.getRecording(id), null, 2));
+  }
+  if (out !== undefined) throw new UsageError('--out needs a recording id');
+  const recordings = await client.listRecordings();
+  if (recordings.length === 0) return print('no recordings');
+  print(
+    table(
+      ['ID', 'NAME', 'STATE', 'CHANNELS', 'DURATION', 'SIZE', 'PACKETS', 'LOST', 'DURABLE SEQ'],
+      recordings.map((r) => [
+        r.id,
+        r.name,
+        r.stop_reason && r.stop_reason !== 'stopped' ? `${r.state} (${r.stop_reason})` : r.state,
+        r.channels.join(','),
+        `${r.duration.toFixed(1)} s`,
+        formatBytes(r.bytes),
+        String(r.packets),
+        String(r.lost),
+        Object.entries(r.durable_seq)
+          .map(([channel, seq]) => `${channel}:${seq}`)
+          .join(' ') || '-',
+      ]),
+    ),
+  );
+}
+
+interface ReplayOptions {
+  prefix: string;
+  speed: string;
+  loop?: boolean;
+}
+
+/** Replays a recording until it ends or Ctrl-C, which stops it. */
+async function replayCommand(client: NpyClient, recording: string, options: ReplayOptions): Promise<void> {
+  const replay = await client.startReplay({
+    recording,
+    channel_prefix: options.prefix,
+    speed: parsePositive('--speed', options.speed),
+    loop: options.loop ?? false,
+  });
+  note(`replaying ${recording} as ${replay.id} into ${Object.values(replay.channels).join(', ')} at ${replay.speed}× (Ctrl-C to stop)`);
+  const interrupted = interruptFlag();
+  let state = replay.state;
+  while (!interrupted.set && state === 'playing') {
+    await sleep(250);
+    state = (await client.getReplay(replay.id)).state;
+  }
+  interrupted.release();
+  if (state === 'playing') state = (await client.stopReplay(replay.id)).state;
+  print(`replay ${replay.id} ${state}`);
+}
+
+interface StreamCommandOptions {
+  duration: string;
+  channel: string;
+  json?: boolean;
+  lookback?: string;
+}
+
+async function streamCommand(client: NpyClient, values: StreamCommandOptions): Promise<void> {
+  const channel = values.channel;
+  const seconds = parsePositive('--duration', values.duration);
+  const lookback = values.lookback === undefined ? undefined : parsePositive('--lookback', values.lookback);
   const startedDemo = channel === DEMO_CHANNEL && !(await client.health()).streaming;
   let packets = 0;
   let dropped = 0;
   let stopping = false;
   const subscription = client.stream({
     channel,
+    lookback,
     // On the demo channel start starts it; elsewhere it only asks whether a producer is there.
     autoStart: startedDemo || channel !== DEMO_CHANNEL,
     onData: (data) => {
@@ -256,15 +267,24 @@ interface PacketSource {
   packet(i: number): PublishPacket;
 }
 
-async function publishCommand({ client, args: [path], values }: Context): Promise<void> {
+interface PublishCommandOptions {
+  demo?: boolean;
+  channel: string;
+  rate: string;
+  packet: string;
+  series?: string;
+  duration?: string;
+}
+
+async function publishCommand(client: NpyClient, path: string | undefined, values: PublishCommandOptions): Promise<void> {
   if ((path === undefined) === !values.demo) throw new UsageError('publish needs a FILE or --demo (not both)');
   if (values.series !== undefined && !values.demo) throw new UsageError('--series applies to --demo only');
-  const channel = values.channel ?? 'sensor';
-  const rate = parsePositive('--rate', values.rate ?? '10');
-  const samples = parseCount('--packet', values.packet ?? '100', MAX_PACKET_VALUES);
+  const channel = values.channel;
+  const rate = parsePositive('--rate', values.rate);
+  const samples = parseCount('--packet', values.packet, MAX_PACKET_VALUES);
   const seconds = values.duration === undefined ? undefined : parsePositive('--duration', values.duration);
   const source = values.demo
-    ? demoSource(parseCount('--series', values.series ?? '1', MAX_SERIES), samples)
+    ? demoSource(parseCount('--series', values.series ?? '1', MAX_PACKET_VALUES), samples)
     : await fileSource(path!, samples);
   const limit = Math.min(source.count, seconds === undefined ? Infinity : Math.max(1, Math.round(seconds * rate)));
 
@@ -320,12 +340,6 @@ async function fileSource(path: string, samples: number): Promise<PacketSource> 
     throw new UsageError(`${path} has shape ${formatShape(shape)}; publish needs (n,) or (k series, n)`, false);
   if (dtype.kind === 'c') throw new UsageError(`${path} holds ${dtype.name}; publish the real and imaginary parts as two series`, false);
   const [k, n] = shape.length === 2 ? (shape as [number, number]) : [1, shape[0]!];
-  if (k > MAX_SERIES) {
-    throw new UsageError(
-      `${path} has shape ${formatShape(shape)}: ${k} series is over the limit of ${MAX_SERIES}; if rows are samples, save arr.T`,
-      false,
-    );
-  }
   if (k * n === 0) throw new UsageError(`${path} holds no samples`, false);
   const values = toTypedArray(array);
   const slice = (row: number, start: number): NumericArray => values.subarray(row * n + start, row * n + Math.min(n, start + samples));
@@ -336,12 +350,16 @@ async function fileSource(path: string, samples: number): Promise<PacketSource> 
   };
 }
 
-async function saveArray(client: NpyClient, index: number, out: string): Promise<void> {
-  // Written beside the target and renamed at the end, so a failed download leaves no half file behind.
+/** Saves a download to `out`, written beside it and renamed at the end, so a failed download leaves no half file behind. */
+async function saveDownload(
+  open: (onProgress?: ProgressListener) => Promise<ReadableStream<Uint8Array>>,
+  out: string,
+  what: string,
+): Promise<void> {
   const partial = `${out}.part`;
   try {
     await withProgress('download', async (onProgress) => {
-      const stream = await client.openNpy(index, onProgress);
+      const stream = await open(onProgress);
       await pipeline(Readable.fromWeb(stream as NodeReadableStream<Uint8Array>), createWriteStream(partial));
     });
     await rename(partial, out);
@@ -349,16 +367,26 @@ async function saveArray(client: NpyClient, index: number, out: string): Promise
     await rm(partial, { force: true });
     throw err;
   }
-  print(`saved array ${index} to ${out} (${formatBytes((await stat(out)).size)})`);
+  print(`saved ${what} to ${out} (${formatBytes((await stat(out)).size)})`);
 }
 
 function printUploaded(info: UploadResponse): void {
+  if (info.group !== undefined && info.arrays) {
+    print(`uploaded ${info.arrays.length} arrays as group ${info.group}:`);
+    print(
+      table(
+        ['INDEX', 'NAME', 'SHAPE', 'DTYPE'],
+        info.arrays.map((a) => [String(a.index), a.name, formatShape(a.shape), a.dtype]),
+      ),
+    );
+    return;
+  }
   print(`uploaded ${info.name} as array ${info.index}: shape ${formatShape(info.shape)} ${info.dtype}, ${formatBytes(info.bytes)}`);
 }
 
 function packetLine(data: StreamData): string {
   const summary = summarize(data.y, dtypeFromName(data.dtype));
-  return `#${data.seq}  t=${formatNumber(data.timestamp)}  ${formatShape(data.shape)} ${data.dtype}  ${summary}`;
+  return `#${data.seq}  ${formatTime(data.timestamp)}  ${formatShape(data.shape)} ${data.dtype}  ${summary}`;
 }
 
 /** One packet as a JSON line in the seed's data-message shape; values written exactly, NaN and ±Inf as strings. */
@@ -462,27 +490,75 @@ function gaussian(): number {
   return Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
 }
 
-function parseCommandLine(argv: string[]): { command?: Command; name?: string; args: string[]; values: Values } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const values = parsed.values as Values;
-  const [name, ...args] = parsed.positionals;
-  if (values.help || name === undefined) return { name, args, values };
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-  const [min, max] = typeof command.args === 'number' ? [command.args, command.args] : command.args;
-  if (args.length < min) throw new UsageError(`${name} needs ${min === 1 ? 'an argument' : `${min} arguments`}`);
-  if (args.length > max) throw new UsageError(`too many arguments for ${name}: ${args.slice(max).join(' ')}`);
-  for (const option of Object.keys(values) as (keyof Values)[]) {
-    if (option !== 'server' && option !== 'token' && option !== 'help' && !command.options.includes(option)) {
-      throw new UsageError(`--${option} does not apply to ${name}`);
-    }
-  }
-  return { command, name, args, values };
+/** The command line: global options, then one command with its own. Actions get a client built from the global options. */
+function program(run: (action: (client: NpyClient) => Promise<void>) => Promise<void>): Command {
+  const root = new Command(NAME)
+    .description('Talk to an NPY Studio server: arrays, live streams, recordings.')
+    .option('--server <url>', `the server (default $NPY_STUDIO_SERVER or ${DEFAULT_SERVER})`)
+    .option('--token <t>', 'access token (default $NPY_STUDIO_TOKEN)')
+    .addHelpText('after', '\nExit status: 0 on success, 1 if the server refused or could not be reached, 2 for a usage error.')
+    .showHelpAfterError(`Run '${NAME} --help' for usage.`)
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`${NAME}: ${text.replace(/^error: /, '')}`),
+    })
+    .exitOverride();
+  // Subcommands inherit the output, exit and help-after-error settings.
+  const command = (name: string, description: string) => root.command(name).description(description);
+
+  command('health', 'check that the server is up').action(() => run(healthCommand));
+  command('upload-demo', 'upload a random 100×50 float64 array').action(() => run(uploadDemoCommand));
+  command('upload', 'upload a .npy or .npz file')
+    .argument('<file>')
+    .action((file: string) => run((client) => uploadCommand(client, file)));
+  command('list', 'list the stored arrays').action(() => run(listCommand));
+  command('get', 'save array N as FILE (.npy, exact); without --out print its shape, dtype, summary and a preview')
+    .argument('<index>')
+    .option('-o, --out <file>', 'save the exact .npy here')
+    .action((index: string, options: { out?: string }) => run((client) => getCommand(client, index, options)));
+  command('delete', 'delete array N')
+    .argument('<index>')
+    .action((index: string) => run((client) => deleteCommand(client, index)));
+  command('streams', 'list the stream channels').action(() => run(streamsCommand));
+  command('stream', 'print the packets of a channel; the demo channel is started if stopped (and stopped again at the end)')
+    .option('--duration <s>', 'seconds to stream', '5')
+    .option('--channel <c>', 'the channel', DEMO_CHANNEL)
+    .option('--json', 'print each packet as one JSON line')
+    .option('--lookback <s>', 'first print the last S seconds of the channel, flagged as history')
+    .action((options: StreamCommandOptions) => run((client) => streamCommand(client, options)));
+  command(
+    'publish',
+    'publish FILE (a .npy of shape (n,) or (k, n), once through) or --demo (a generated signal until --duration or Ctrl-C)',
+  )
+    .argument('[file]')
+    .option('--demo', 'publish a generated sine + noise signal')
+    .option('--channel <c>', 'the channel', 'sensor')
+    .option('--rate <hz>', 'packets per second', '10')
+    .option('--packet <n>', 'samples per packet', '100')
+    .option('--series <k>', 'series of the --demo signal (default 1)')
+    .option('--duration <s>', 'stop after S seconds')
+    .action((file: string | undefined, options: PublishCommandOptions) => run((client) => publishCommand(client, file, options)));
+  command('record', 'record channels into stored arrays until --duration, a limit, or Ctrl-C; then list them')
+    .argument('<channels...>')
+    .option('--name <name>', 'name of the recording')
+    .option('--max-seconds <s>', 'stop by itself after S seconds')
+    .option('--max-bytes <b>', 'stop by itself after B bytes')
+    .option('--lookback', "include the channels' recent history")
+    .option('--duration <s>', 'stop after S seconds')
+    .option('-o, --out <file>', 'save the recording as this .npz once stopped')
+    .action((channels: string[], options: RecordOptions) => run((client) => recordCommand(client, channels, options)));
+  command('recordings', 'list recordings; with an ID show it, and with --out save it as .npz')
+    .argument('[id]')
+    .option('-o, --out <file>', 'save recording ID as this .npz')
+    .action((id: string | undefined, options: { out?: string }) => run((client) => recordingsCommand(client, id, options)));
+  command('replay', 'play a recording into replay.<channel> channels until it ends or Ctrl-C')
+    .argument('<recording>')
+    .addOption(new Option('--prefix <p>', 'channel name prefix').default('replay.'))
+    .option('--speed <x>', 'playback speed', '1')
+    .option('--loop', 'start again at the end')
+    .action((recording: string, options: ReplayOptions) => run((client) => replayCommand(client, recording, options)));
+  return root;
 }
 
 function describeError(err: unknown): string {
@@ -494,31 +570,26 @@ function describeError(err: unknown): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    note(`${NAME}: ${err.message}\nRun '${NAME} --help' for usage.`);
+  if (argv.length === 0) {
+    program(async () => {}).outputHelp({ error: true });
     return 2;
   }
-  if (!parsed.command) {
-    if (parsed.values.help) {
-      print(USAGE);
-      return 0;
-    }
-    note(USAGE);
-    return 2;
-  }
-  try {
+  let task: Promise<void> | undefined;
+  const cli = program(async (action) => {
+    const globals = cli.opts<GlobalOptions>();
     const client = new NpyClient({
-      baseUrl: serverUrl(parsed.values.server ?? process.env.NPY_STUDIO_SERVER ?? DEFAULT_SERVER),
-      token: parsed.values.token ?? process.env.NPY_STUDIO_TOKEN,
+      baseUrl: serverUrl(globals.server ?? process.env.NPY_STUDIO_SERVER ?? DEFAULT_SERVER),
+      token: globals.token ?? process.env.NPY_STUDIO_TOKEN,
       webSocket: (url) => new WebSocket(url),
     });
-    await parsed.command.run({ client, args: parsed.args, values: parsed.values });
+    task = action(client);
+    await task;
+  });
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof UsageError) {
       note(`${NAME}: ${err.message}${err.showHelp ? `\nRun '${NAME} --help' for usage.` : ''}`);
       return 2;

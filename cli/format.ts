@@ -1,5 +1,6 @@
 /** Text the CLI prints: sizes, shapes, tables, array summaries and progress bars. */
 import type { DType } from '../common/npy/dtype.js';
+import { describeStats, summarizeValues } from '../common/stats.js';
 import { formatBytes } from '../common/format.js';
 import type { NumericArray } from '../common/npy/typed.js';
 import type { Progress } from '../client/transfer.js';
@@ -52,35 +53,29 @@ export function preview(values: NumericArray, shape: readonly number[], dtype: D
   return `first values in C order: [${shown}${count > first ? ', ...' : ''}]`;
 }
 
-/** min, max, mean (of the finite values) and how many are NaN; undefined for complex arrays. */
-export function summarize(values: NumericArray, dtype: DType): string | undefined {
-  if (dtype.kind === 'c') return undefined;
+/**
+ * The statistics the app shows too (common/stats.ts): min, max, mean and std of the finite values,
+ * with NaN and ±Inf counted apart, `empty` without values; complex arrays as |z|, bool as counts.
+ */
+export function summarize(values: NumericArray, dtype: DType): string {
   if (dtype.kind === 'b') {
     const trues = (values as Uint8Array).reduce((n, v) => n + (v ? 1 : 0), 0);
     return `${trues} True, ${values.length - trues} False`;
   }
-  if (values.length === 0) return 'empty';
-  let min: number | bigint = values[0]!;
-  let max: number | bigint = values[0]!;
-  let sum = 0;
-  let finite = 0;
-  let nans = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (typeof v === 'number' && Number.isNaN(v)) {
-      nans++;
-      continue;
-    }
-    if (v < min || (typeof min === 'number' && Number.isNaN(min))) min = v;
-    if (v > max || (typeof max === 'number' && Number.isNaN(max))) max = v;
-    if (typeof v === 'bigint' || Number.isFinite(v)) {
-      sum += Number(v);
-      finite++;
-    }
-  }
-  if (nans === values.length) return `all ${nans} values are NaN`;
-  const mean = finite > 0 ? formatNumber(sum / finite) : 'n/a';
-  return `min ${formatNumber(min)}  max ${formatNumber(max)}  mean ${mean}${nans ? `  (${nans} NaN)` : ''}`;
+  const numbers =
+    dtype.kind === 'c' ? complexMagnitudes(values as ArrayLike<number>) : Float64Array.from(values as ArrayLike<number | bigint>, Number);
+  const text = describeStats(summarizeValues(numbers), formatNumber);
+  return dtype.kind === 'c' && numbers.length > 0 ? `|z|: ${text}` : text;
+}
+
+function complexMagnitudes(interleaved: ArrayLike<number>): Float64Array {
+  return Float64Array.from({ length: interleaved.length / 2 }, (_, i) => Math.hypot(interleaved[2 * i]!, interleaved[2 * i + 1]!));
+}
+
+/** A Unix time in seconds as UTC with milliseconds: `2026-12-02T05:13:20.123Z`, never cut to 6 digits. */
+export function formatTime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `t=${seconds}` : date.toISOString();
 }
 
 const BAR_WIDTH = 30;

@@ -28,7 +28,7 @@ function collect(count: number): { onData: (d: StreamData) => void; done: Promis
     onData: (data) => {
       if (received.length === count) return;
       received.push(data);
-      if (received.length === count) finish(received);
+      if (received.length === count) finish(received.slice());
     },
     done,
   };
@@ -119,6 +119,27 @@ describe('streams', () => {
     subscription.close();
   });
 
+  it("a refused channel name surfaces the server's detail and stops reconnecting", async () => {
+    const errors: string[] = [];
+    const states: string[] = [];
+    let closed!: () => void;
+    const closedOnce = new Promise<void>((resolve) => (closed = resolve));
+    const subscription = client.stream({
+      channel: 'no/slash',
+      onError: (detail) => errors.push(detail),
+      onConnection: (state) => {
+        states.push(state);
+        if (state === 'closed') closed();
+      },
+    });
+    await closedOnce;
+    expect(errors).toEqual([expect.stringContaining('channel names are')]);
+    expect(subscription.refused).toBe(true);
+    // A later packet on a valid channel proves the event loop moved on without a second attempt.
+    await client.postPacket('lab', Int16Array.from([1]));
+    expect(states).toEqual(['connecting', 'open', 'closed']);
+  });
+
   it('a subscription reconnects when the server restarts on the same port', async () => {
     const states: string[] = [];
     const packets: StreamData[] = [];
@@ -136,5 +157,52 @@ describe('streams', () => {
     expect(packets[0]).toMatchObject({ channel: 'lab', seq: 0, dtype: 'int16', shape: [3] });
     expect([...packets[0]!.y]).toEqual([1, 2, 3]);
     subscription.close();
+  });
+});
+
+describe('recordings, lookback and the channel list', () => {
+  it('records a channel fed by a Publisher with t, names and units; a late lookback subscriber gets the history first', async () => {
+    const feed: string[][] = [];
+    const watcher = client.watchStreams({ onStreams: (streams) => feed.push(streams.map((s) => s.name)) });
+    const recording = await client.startRecording({ channels: ['rec'], name: 'client-run' });
+    expect(recording).toMatchObject({ state: 'recording', name: 'client-run', channels: ['rec'] });
+    const publisher = client.publish('rec');
+    await publisher.ready();
+    publisher.send({ y: new Int16Array([1, 2, 3]), t: [5, 6, 7], names: ['volts'], units: 'V' });
+    publisher.send({ y: new Float64Array([4, 5]), rate: 10, timestamp: 100 });
+    await publisher.flush();
+
+    const late = collect(2);
+    const subscription = client.stream({ channel: 'rec', lookback: 60, onData: late.onData });
+    const [first, second] = await late.done;
+    expect(first).toMatchObject({ seq: 0, history: true, dtype: 'int16', names: ['volts'], units: ['V'] });
+    expect([...first!.t]).toEqual([5, 6, 7]);
+    expect(second).toMatchObject({ seq: 1, history: true, dtype: 'float64' });
+    expect([...second!.t]).toEqual([100, 100.1]);
+
+    const stopped = await client.stopRecording(recording.id);
+    expect(stopped.state).toBe('finished');
+    // The dtype changed, so the second packet starts segment @1.
+    expect(stopped.arrays.map((a) => a.name).sort()).toEqual([
+      'rec/seq',
+      'rec/t',
+      'rec/x',
+      'rec/y',
+      'rec@1/seq',
+      'rec@1/t',
+      'rec@1/x',
+      'rec@1/y',
+    ]);
+    expect((await client.listRecordings()).map((r) => r.id)).toEqual([recording.id]);
+    const npz = await client.downloadRecording(recording.id);
+    expect([...npz.subarray(0, 2)]).toEqual([0x50, 0x4b]);
+
+    const replay = await client.startReplay({ recording: recording.id, speed: 100 });
+    expect(replay.channels).toEqual({ rec: 'replay.rec' });
+    expect((await client.stopReplay(replay.id)).state).not.toBe('playing');
+    await until(() => feed.some((names) => names.includes('rec')));
+    subscription.close();
+    publisher.close();
+    watcher.close();
   });
 });

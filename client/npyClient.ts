@@ -1,5 +1,7 @@
 import { type NpyArray, decodeNpy } from '../common/npy/codec.js';
 import type { DTypeName } from '../common/npy/dtype.js';
+import { OVERVIEW_STATS } from '../common/npy/overview.js';
+import type { ComplexPart } from '../common/npy/pieces.js';
 import { type NumericArray, toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
 import {
   DEMO_CHANNEL,
@@ -7,13 +9,21 @@ import {
   type ArrayDataResponse,
   type ArrayInfo,
   type ArrayListResponse,
+  type ArrayStatsResponse,
   type ControlResponse,
   type DeleteResponse,
   type HealthResponse,
   type PublishResponse,
+  type RecordingInfo,
+  type ReplayInfo,
+  type StartRecordingRequest,
+  type StartReplayRequest,
   type StreamListResponse,
   type UploadResponse,
 } from '../common/protocol.js';
+import * as v from 'valibot';
+import { RecordingInfoSchema, RecordingListResponseSchema, ReplayInfoSchema, StreamListResponseSchema } from '../common/schemas.js';
+import { type StreamsFeedOptions, StreamsFeed } from './streamsFeed.js';
 import { errorFromResponse } from './errors.js';
 import { type PublishOptions, Publisher } from './publish.js';
 import type { WebSocketFactory } from './socket.js';
@@ -34,6 +44,25 @@ export interface ClientOptions {
 export interface DownloadedArray extends NpyArray {
   readonly values: NumericArray;
   readonly npy: Uint8Array;
+}
+
+export interface OverviewRequest {
+  /** NumPy slice of the stored array to decimate; the whole array when absent. */
+  slice?: string;
+  /** Bins per axis of the slice, or one count with `axis`. */
+  bins: number[];
+  axis?: number;
+  /** For complex arrays: which real number of each element (abs by default). */
+  part?: ComplexPart;
+}
+
+/** Per bin, in C order over the bins: min and max (NaN ignored, ±Inf kept), mean of the finite values, NaN count. */
+export interface Overview {
+  readonly bins: number[];
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly mean: Float64Array;
+  readonly nan: Float64Array;
 }
 
 export interface TypedUpload {
@@ -90,6 +119,47 @@ export class NpyClient {
     return { ...array, values: toTypedArray(array), npy };
   }
 
+  /**
+   * NumPy's `a[slice]` of a stored array, e.g. `0:100, ::2, 5` or `..., -1`, cut out by the server
+   * from disk: only the selected elements travel. Exact values, C order, the stored dtype.
+   */
+  async getSlice(index: number, slice: string, signal?: AbortSignal): Promise<DownloadedArray> {
+    const response = await this.request(`/array/${index}`, { slice, format: 'npy' }, NPY_MEDIA_TYPE, signal);
+    const npy = new Uint8Array(await response.arrayBuffer());
+    const array = decodeNpy(npy);
+    return { ...array, values: toTypedArray(array), npy };
+  }
+
+  /**
+   * Min/max decimation of `a[slice]` computed on the server: `bins` per axis of the slice (or with
+   * `axis`, one count for that axis only). Each statistic has the shape of the bins, in C order.
+   */
+  async getOverview(index: number, request: OverviewRequest, signal?: AbortSignal): Promise<Overview> {
+    const query: Record<string, string> = { format: 'npy', bins: request.bins.join(','), slice: request.slice ?? '' };
+    if (request.axis !== undefined) query.axis = String(request.axis);
+    if (request.part) query.part = request.part;
+    const response = await this.request(`/array/${index}/overview`, query, NPY_MEDIA_TYPE, signal);
+    const array = decodeNpy(new Uint8Array(await response.arrayBuffer()));
+    const values = toTypedArray(array) as Float64Array;
+    const bins = array.header.shape.slice(1);
+    const cells = bins.reduce((a, b) => a * b, 1);
+    const [min, max, mean, nan] = OVERVIEW_STATS.map((_, k) => values.subarray(k * cells, (k + 1) * cells)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    return { bins, min, max, mean, nan };
+  }
+
+  /** Statistics of `a[slice]` (the whole array by default) computed on the server; see common/stats.ts. */
+  async getStats(index: number, options: { slice?: string; part?: ComplexPart } = {}, signal?: AbortSignal): Promise<ArrayStatsResponse> {
+    const query: Record<string, string> = {};
+    if (options.slice) query.slice = options.slice;
+    if (options.part) query.part = options.part;
+    return (await this.request(`/array/${index}/stats`, query, 'application/json', signal)).json() as Promise<ArrayStatsResponse>;
+  }
+
   /** The seed's JSON form of an array (`data` as nested lists). */
   getArrayJson(index: number): Promise<ArrayDataResponse> {
     return this.json('GET', `/array/${index}`);
@@ -108,7 +178,53 @@ export class NpyClient {
   }
 
   async listStreams(): Promise<StreamListResponse['streams']> {
-    return (await this.json<StreamListResponse>('GET', '/streams')).streams;
+    return (await this.json('GET', '/streams', undefined, StreamListResponseSchema)).streams;
+  }
+
+  /** The channel list, pushed on connect and whenever it changes (`/ws/streams`), reconnecting until closed. */
+  watchStreams(options: StreamsFeedOptions): StreamsFeed {
+    return new StreamsFeed(this.wsUrl('/ws/streams'), this.webSocketFactory(), options);
+  }
+
+  /** Starts recording channels into stored arrays; `lookback: true` includes their recent history. */
+  startRecording(request: StartRecordingRequest): Promise<RecordingInfo> {
+    return this.json('POST', '/recordings', request, RecordingInfoSchema);
+  }
+
+  /** Stops a recording; the answer lists its stored arrays. */
+  stopRecording(id: string): Promise<RecordingInfo> {
+    return this.json('POST', `/recordings/${encodeURIComponent(id)}/stop`, undefined, RecordingInfoSchema);
+  }
+
+  async listRecordings(): Promise<RecordingInfo[]> {
+    return (await this.json('GET', '/recordings', undefined, RecordingListResponseSchema)).recordings;
+  }
+
+  getRecording(id: string): Promise<RecordingInfo> {
+    return this.json('GET', `/recordings/${encodeURIComponent(id)}`, undefined, RecordingInfoSchema);
+  }
+
+  /** A finished recording as one `.npz` (keys `{channel}/y`, `/x`, `/t`, `/seq`), as a stream to save. */
+  async openRecordingNpz(id: string, onProgress?: ProgressListener): Promise<ReadableStream<Uint8Array>> {
+    return bodyWithProgress(await this.requestBytes(`/recordings/${encodeURIComponent(id)}?format=npz`), onProgress);
+  }
+
+  /** A finished recording's `.npz` bytes. */
+  async downloadRecording(id: string, onProgress?: ProgressListener): Promise<Uint8Array> {
+    return readWithProgress(await this.requestBytes(`/recordings/${encodeURIComponent(id)}?format=npz`), onProgress);
+  }
+
+  /** Plays a finished recording into `<channel_prefix><channel>` channels. */
+  startReplay(request: StartReplayRequest): Promise<ReplayInfo> {
+    return this.json('POST', '/replay', request, ReplayInfoSchema);
+  }
+
+  getReplay(id: string): Promise<ReplayInfo> {
+    return this.json('GET', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
+  }
+
+  stopReplay(id: string): Promise<ReplayInfo> {
+    return this.json('DELETE', `/replay/${encodeURIComponent(id)}`, undefined, ReplayInfoSchema);
   }
 
   /** Publishes over WebSocket to `channel`; await `ready()` on the result before sending. */
@@ -132,6 +248,11 @@ export class NpyClient {
     const channel = options.channel ?? DEMO_CHANNEL;
     const query = new URLSearchParams();
     if (channel !== DEMO_CHANNEL) query.set('channel', channel);
+    if (options.lookback) {
+      // History is sent on connect, before any command could choose the format.
+      query.set('lookback', String(options.lookback));
+      if (options.binary !== false) query.set('binary', '1');
+    }
     return new StreamSubscription(this.wsUrl('/ws/stream', query), this.webSocketFactory(), options);
   }
 
@@ -149,10 +270,20 @@ export class NpyClient {
     return (url) => new Native(url) as ReturnType<WebSocketFactory>;
   }
 
-  private async requestNpy(index: number): Promise<Response> {
-    const response = await send(this.fetchImpl, this.url(`/array/${index}?format=npy`), {
-      headers: { ...this.headers(), accept: NPY_MEDIA_TYPE },
-    });
+  private requestNpy(index: number): Promise<Response> {
+    return this.requestBytes(`/array/${index}?format=npy`, NPY_MEDIA_TYPE);
+  }
+
+  private async requestBytes(path: string, accept = '*/*'): Promise<Response> {
+    const response = await send(this.fetchImpl, this.url(path), { headers: { ...this.headers(), accept } });
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  private async request(path: string, query: Record<string, string>, accept: string, signal?: AbortSignal): Promise<Response> {
+    const search = new URLSearchParams(query);
+    const url = this.url(search.size ? `${path}?${search}` : path);
+    const response = await send(this.fetchImpl, url, { headers: { ...this.headers(), accept }, signal });
     if (!response.ok) throw await errorFromResponse(response);
     return response;
   }
@@ -165,9 +296,20 @@ export class NpyClient {
     return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
   }
 
-  private async json<T>(method: string, path: string): Promise<T> {
-    const response = await send(this.fetchImpl, this.url(path), { method, headers: { ...this.headers(), accept: 'application/json' } });
+  /** A JSON request; the answer is checked against `schema` when given (the envelope only). */
+  private async json<T>(method: string, path: string, body?: unknown, schema?: v.GenericSchema<unknown, T>): Promise<T> {
+    const headers: Record<string, string> = { ...this.headers(), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await send(this.fetchImpl, this.url(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw await errorFromResponse(response);
-    return (await response.json()) as T;
+    const answer: unknown = await response.json();
+    if (!schema) return answer as T;
+    const parsed = v.safeParse(schema, answer);
+    if (!parsed.success) throw new Error(`unexpected answer from ${path}: ${v.summarize(parsed.issues)}`);
+    return parsed.output;
   }
 }

@@ -1,3 +1,4 @@
+import { decodeFrame, isBareNpy } from '../common/frames.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
@@ -42,14 +43,25 @@ async function publisher(channel: string, onError?: (detail: string) => void) {
 }
 
 describe('encodePacket', () => {
-  it('sends typed y alone as .npy bytes and anything with x, timestamp or plain numbers as JSON', () => {
-    expect(encodePacket({ y: Int16Array.from([1, 2]) })).toBeInstanceOf(Uint8Array);
+  it('sends typed y as .npy bytes (framed with its metadata and t), and anything with x or plain numbers as JSON', () => {
+    const bare = encodePacket({ y: Int16Array.from([1, 2]) }) as Uint8Array;
+    expect(isBareNpy(bare)).toBe(true);
     expect(encodePacket({ y: [Float32Array.from([1]), Float32Array.from([2])] })).toBeInstanceOf(Uint8Array);
-    expect(JSON.parse(encodePacket({ y: Int16Array.from([1, 2, 3, 4]), shape: [2, 2], timestamp: 5 }) as string)).toEqual({
+    const framed = decodeFrame(
+      encodePacket({ y: Int16Array.from([1, 2, 3, 4]), shape: [2, 2], timestamp: 5, t: [1, 2], units: 'V' }) as Uint8Array,
+      2,
+    );
+    expect(framed.meta).toEqual({ timestamp: 5, units: 'V' });
+    expect(framed.arrays.map((a) => [a.header.dtype.name, a.header.shape])).toEqual([
+      ['int16', [2, 2]],
+      ['float64', [2]],
+    ]);
+    expect(JSON.parse(encodePacket({ y: Int16Array.from([1, 2, 3, 4]), shape: [2, 2], x: [0, 1], timestamp: 5 }) as string)).toEqual({
       y: [
         [1, 2],
         [3, 4],
       ],
+      x: [0, 1],
       timestamp: 5,
     });
     expect(JSON.parse(encodePacket({ y: [NaN, Infinity, -Infinity], x: [0, 1, 2] }) as string)).toEqual({

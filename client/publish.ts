@@ -1,5 +1,8 @@
+import * as v from 'valibot';
+import { encodeFrame } from '../common/frames.js';
 import { type NumericArray, typedArrayToNpy } from '../common/npy/typed.js';
-import type { PublishMessage, ServerMessage } from '../common/protocol.js';
+import type { PublishFrameMeta, PublishMessage } from '../common/protocol.js';
+import { ServerMessageSchema } from '../common/schemas.js';
 import { ApiError, ConnectionError } from './errors.js';
 import { type CloseInfo, type ConnectionListener, ReconnectingSocket, type WebSocketFactory } from './socket.js';
 
@@ -13,6 +16,14 @@ export interface PublishPacket {
   x?: ArrayLike<number>;
   /** Seconds; defaults to the server's clock. */
   timestamp?: number;
+  /** Each sample's time, float64 seconds (n of them). */
+  t?: ArrayLike<number>;
+  /** Samples per second: sample i is at `timestamp + i / rate`. */
+  rate?: number;
+  /** A name per series, kept by the channel until changed. */
+  names?: readonly string[];
+  /** A unit per series, or one for all. */
+  units?: string | readonly string[];
 }
 
 export interface PublishOptions {
@@ -24,8 +35,8 @@ export interface PublishOptions {
 }
 
 /**
- * A producer on `/ws/publish`. Typed-array packets without x or timestamp go as binary `.npy`
- * frames in their own dtype; anything else as JSON (float64). Call `ready()` before sending: it
+ * A producer on `/ws/publish`. Typed-array packets without x go as binary `.npy` (framed when they carry
+ * t, timestamp, rate, names or units) in their own dtype; anything else as JSON (float64). Call `ready()` before sending: it
  * rejects with ApiError (status = the close code) if the server refuses the channel, or with
  * ConnectionError if the server cannot be reached.
  */
@@ -86,7 +97,9 @@ export class Publisher extends ReconnectingSocket {
 
   protected received(data: unknown): void {
     if (typeof data !== 'string') return;
-    const message = JSON.parse(data) as ServerMessage;
+    const parsed = v.safeParse(ServerMessageSchema, JSON.parse(data));
+    if (!parsed.success) return;
+    const message = parsed.output;
     if (message.type === 'status') {
       this.accepted = this.everAccepted = true;
       this.settleAcceptance.resolve();
@@ -115,13 +128,29 @@ export class Publisher extends ReconnectingSocket {
   }
 }
 
-/** The wire form of a packet: `.npy` bytes when only typed-array y is given, else JSON. */
-export function encodePacket({ y, shape, x, timestamp }: PublishPacket): string | Uint8Array {
+/**
+ * The wire form of a packet: typed-array y goes as binary `.npy` in its own dtype (bare, or framed with its
+ * metadata and t); anything else, or a packet with x, as JSON (float64).
+ */
+export function encodePacket({ y, shape, x, timestamp, t, rate, names, units }: PublishPacket): string | Uint8Array {
   const typed = typedValues(y, shape);
-  if (typed && x === undefined && timestamp === undefined) return typedArrayToNpy(typed.values, typed.shape);
+  if (typed && x === undefined) {
+    const yNpy = typedArrayToNpy(typed.values, typed.shape);
+    const meta: PublishFrameMeta = {};
+    if (timestamp !== undefined) meta.timestamp = timestamp;
+    if (rate !== undefined) meta.rate = rate;
+    if (names !== undefined) meta.names = [...names];
+    if (units !== undefined) meta.units = typeof units === 'string' ? units : [...units];
+    if (t === undefined && Object.keys(meta).length === 0) return yNpy;
+    return encodeFrame(meta, t === undefined ? [yNpy] : [yNpy, typedArrayToNpy(Float64Array.from(t))]);
+  }
   const message: PublishMessage = { y: typed ? nestRows(typed.values, typed.shape) : (y as PublishMessage['y']) };
   if (x !== undefined) message.x = Array.from(x);
+  if (t !== undefined) message.t = Array.from(t);
   if (timestamp !== undefined) message.timestamp = timestamp;
+  if (rate !== undefined) message.rate = rate;
+  if (names !== undefined) message.names = [...names];
+  if (units !== undefined) message.units = typeof units === 'string' ? units : [...units];
   // JSON has no NaN or ±Infinity: the server reads them back from these strings.
   return JSON.stringify(message, (_key, value: unknown) =>
     typeof value === 'bigint' ? Number(value) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,

@@ -1,6 +1,8 @@
+import * as v from 'valibot';
 import { decodeDataFrame } from '../common/frames.js';
 import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
-import type { DataMessage, DroppedMessage, ServerMessage, StatusMessage, StreamCommand } from '../common/protocol.js';
+import type { DataMessage, DroppedMessage, StatusMessage, StreamCommand } from '../common/protocol.js';
+import { ServerMessageSchema } from '../common/schemas.js';
 import { type CloseInfo, type ConnectionListener, ReconnectingSocket, type WebSocketFactory } from './socket.js';
 
 /** A data packet, the same whether it came as JSON or as a binary frame. */
@@ -13,6 +15,12 @@ export interface StreamData {
   y: NumericArray;
   shape: number[];
   dtype: string;
+  /** Each sample's time, float64 seconds (empty from servers older than the sample-time contract). */
+  t: Float64Array;
+  /** True for packets sent from the channel's history on connect (`lookback`). */
+  history: boolean;
+  names?: string[];
+  units?: string[];
 }
 
 export interface StreamOptions {
@@ -21,6 +29,8 @@ export interface StreamOptions {
   autoStart?: boolean;
   /** Ask for binary frames (default true): no JSON on the hot path. */
   binary?: boolean;
+  /** Seconds of the channel's recent history to receive first, flagged `history` (on every (re)connect). */
+  lookback?: number;
   /** Reconnect with exponential backoff after an unexpected close (default true). */
   reconnect?: boolean;
   onData?: (data: StreamData) => void;
@@ -30,7 +40,10 @@ export interface StreamOptions {
   onConnection?: ConnectionListener;
 }
 
-/** A live `/ws/stream` subscription; survives server restarts until `close()`. */
+/** WebSocket close code of a permanent refusal: retrying cannot help. */
+const POLICY_VIOLATION = 1008;
+
+/** A live `/ws/stream` subscription; survives server restarts until `close()` or a refusal (see `closed`). */
 export class StreamSubscription extends ReconnectingSocket {
   private readonly openedOnce: Promise<void>;
   private resolveOpened!: () => void;
@@ -76,24 +89,46 @@ export class StreamSubscription extends ReconnectingSocket {
     this.resolveOpened();
   }
 
-  protected closed(_info: CloseInfo): boolean {
+  /**
+   * Reconnects unless told not to, or unless the server refused this subscription for good
+   * (close 1008, e.g. an invalid channel name): its reason came before as an `error` message.
+   */
+  protected closed(info: CloseInfo): boolean {
+    if (info.code === POLICY_VIOLATION) {
+      this.refused = true;
+      return false;
+    }
     return this.options.reconnect !== false;
   }
+
+  /** Whether the server refused the subscription for good (it then stopped reconnecting). */
+  refused = false;
 
   protected received(data: unknown): void {
     if (typeof data !== 'string') {
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
-      const frame = decodeDataFrame(bytes);
+      const { meta, x, y, t } = decodeDataFrame(bytes);
       this.options.onData?.({
-        ...frame.meta,
-        x: toTypedArray(frame.x) as Float64Array,
-        y: toTypedArray(frame.y),
-        shape: [...frame.y.header.shape],
-        dtype: frame.y.header.dtype.str,
+        channel: meta.channel,
+        seq: meta.seq,
+        timestamp: meta.timestamp,
+        x: toTypedArray(x) as Float64Array,
+        y: toTypedArray(y),
+        shape: [...y.header.shape],
+        dtype: y.header.dtype.str,
+        t: t ? (toTypedArray(t) as Float64Array) : new Float64Array(0),
+        history: meta.history === true,
+        names: meta.names,
+        units: meta.units,
       });
       return;
     }
-    const message = JSON.parse(data) as ServerMessage;
+    const parsed = v.safeParse(ServerMessageSchema, JSON.parse(data));
+    if (!parsed.success) {
+      this.options.onError?.(`unexpected message from the server: ${v.summarize(parsed.issues)}`);
+      return;
+    }
+    const message = parsed.output;
     switch (message.type) {
       case 'data':
         this.options.onData?.(fromJson(message));
@@ -124,5 +159,9 @@ function fromJson(message: DataMessage): StreamData {
     y: Float64Array.from(flat, Number),
     shape: message.shape,
     dtype: message.dtype,
+    t: Float64Array.from((message.t ?? []) as (number | string)[], Number),
+    history: message.history === true,
+    names: message.names,
+    units: message.units,
   };
 }

@@ -114,6 +114,8 @@ export async function send(fetchImpl: typeof fetch, url: string, init: RequestIn
   try {
     return await fetchImpl(url, init);
   } catch (err) {
+    // A request the caller cancelled is not a connection problem.
+    if ((err as Error)?.name === 'AbortError') throw err;
     throw new ConnectionError(url, err);
   }
 }

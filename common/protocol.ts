@@ -2,6 +2,10 @@
  * The HTTP and WebSocket protocol, shared by server, client and renderer. The seed's FastAPI
  * protocol is kept exactly; fields beyond it are additions a seed client ignores.
  */
+import type * as v from 'valibot';
+import type { ComplexPart } from './npy/pieces.js';
+import type * as s from './schemas.js';
+import type { ValueStats } from './stats.js';
 
 /** Error body of every failed request, as FastAPI sends it. Validation errors carry a list. */
 export interface ErrorBody {
@@ -14,54 +18,34 @@ export interface ValidationIssue {
   input: unknown;
 }
 
-export interface HealthResponse {
-  status: 'healthy';
-  version: string;
-  arrays: number;
-  streaming: boolean;
-}
-
+export type HealthResponse = v.InferOutput<typeof s.HealthResponseSchema>;
 /** One stored array, as listed by `GET /arrays`. */
-export interface ArrayInfo {
+export type ArrayInfo = v.InferOutput<typeof s.ArrayInfoSchema>;
+export type ArrayRef = v.InferOutput<typeof s.ArrayRefSchema>;
+export type UploadResponse = v.InferOutput<typeof s.UploadResponseSchema>;
+export type ArrayListResponse = v.InferOutput<typeof s.ArrayListResponseSchema>;
+export type ArrayDataResponse = v.InferOutput<typeof s.ArrayDataResponseSchema>;
+export type ControlResponse = v.InferOutput<typeof s.ControlResponseSchema>;
+export type DeleteResponse = v.InferOutput<typeof s.DeleteResponseSchema>;
+
+/** `GET /array/{index}/stats?slice=&part=`: see common/stats.ts for what each figure covers. */
+export interface ArrayStatsResponse extends ValueStats {
   index: number;
-  /** The uploaded file name; only ever displayed, never used as a path. */
-  name: string;
+  /** Shape of the sliced array the figures cover. */
   shape: number[];
-  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
   dtype: string;
-  /** Size of the stored `.npy` file. */
-  bytes: number;
-  /** ISO 8601 creation time. */
-  created: string;
+  /** For complex arrays, which real number of each element: abs, real, imag or phase. */
+  part: ComplexPart | null;
 }
 
-export interface UploadResponse extends ArrayInfo {
-  status: 'success';
-}
-
-export interface ArrayListResponse {
-  count: number;
-  arrays: ArrayInfo[];
-}
-
-/** `GET /array/{index}`: `data` is `ndarray.tolist()`; see common/npy/json.ts for NaN, ±Inf, int64 and complex. */
-export interface ArrayDataResponse {
+/** `GET /array/{index}/overview` as JSON; `data` has shape (4, ...bins): min, max, mean, nan count per bin (common/npy/overview.ts). */
+export interface OverviewResponse {
   index: number;
-  name: string;
   shape: number[];
-  /** numpy's `str(dtype)`: `float64`, or `>f8` when big-endian. */
-  dtype: string;
+  bins: number[];
+  stats: readonly ['min', 'max', 'mean', 'nan'];
+  part: ComplexPart | null;
   data: unknown;
-}
-
-export interface ControlResponse {
-  status: 'streaming started' | 'streaming stopped';
-  streaming: boolean;
-}
-
-export interface DeleteResponse {
-  status: 'deleted';
-  index: number;
 }
 
 export const NPY_MEDIA_TYPE = 'application/x-npy';
@@ -69,92 +53,44 @@ export const DEMO_CHANNEL = 'demo';
 
 // ---- WebSocket /ws/stream ----
 
-export type StreamAction = 'start' | 'stop' | 'ping';
-
+export type StreamAction = StreamCommand['action'];
 /** Client → server. `binary` (ours) asks for binary data frames; see common/frames.ts. */
-export interface StreamCommand {
-  action: StreamAction;
-  binary?: boolean;
-}
-
-export interface DataMessage {
-  type: 'data';
-  timestamp: number;
-  /** Shape of `y`: `[n]` for one series, `[k, n]` for k series. */
-  shape: number[];
-  dtype: string;
-  x: number[];
-  y: number[] | number[][];
-  /** Ours: the channel, a per-channel sequence number, and packets dropped for this subscriber since the last one. */
-  channel: string;
-  seq: number;
-  dropped?: number;
-}
-
-export interface StatusMessage {
-  type: 'status';
-  streaming: boolean;
-  channel?: string;
-}
-
-export interface PongMessage {
-  type: 'pong';
-}
-
-export interface ErrorMessage {
-  type: 'error';
-  detail: string;
-}
-
-export type ServerMessage = DataMessage | StatusMessage | PongMessage | ErrorMessage | DroppedMessage;
-
-/** Ours: sent to a subscriber before the next packet it gets after packets were dropped for it (it read too slowly). */
-export interface DroppedMessage {
-  type: 'dropped';
-  channel: string;
-  count: number;
-}
+export type StreamCommand = v.InferOutput<typeof s.StreamCommandSchema>;
+export type DataMessage = v.InferOutput<typeof s.DataMessageSchema>;
+export type StatusMessage = v.InferOutput<typeof s.StatusMessageSchema>;
+export type PongMessage = v.InferOutput<typeof s.PongMessageSchema>;
+export type ErrorMessage = v.InferOutput<typeof s.ErrorMessageSchema>;
+export type DroppedMessage = v.InferOutput<typeof s.DroppedMessageSchema>;
+export type ServerMessage = v.InferOutput<typeof s.ServerMessageSchema>;
 
 /** `GET /streams`: one entry per channel. */
-export interface ChannelInfo {
-  name: string;
-  dtype: string | null;
-  shape: number[] | null;
-  /** Packets per second over the last few seconds. */
-  rate: number;
-  subscribers: number;
-  publishers: number;
-  streaming: boolean;
-  last_timestamp: number | null;
-  packets: number;
-}
-
-export interface StreamListResponse {
-  streams: ChannelInfo[];
-}
+export type ChannelInfo = v.InferOutput<typeof s.ChannelInfoSchema>;
+export type StreamListResponse = v.InferOutput<typeof s.StreamListResponseSchema>;
+/** `/ws/streams`. */
+export type StreamsMessage = v.InferOutput<typeof s.StreamsMessageSchema>;
+export type ChannelSummary = StreamsMessage['streams'][number];
 
 // ---- Producers: WebSocket /ws/publish?channel=NAME and POST /stream/{channel} ----
 
 /**
  * A producer's JSON text message on `/ws/publish`. `y` is one series of n values or k lists of n;
- * `x` defaults to the channel's running sample index and `timestamp` to the server's time (Unix seconds).
+ * `x` defaults to the channel's running sample index and `timestamp` to the server's time (Unix seconds);
+ * sample times come from `t`, from `timestamp` + i / `rate`, or are spread by the server (see README).
  * Values travel as float64; NaN and ±Inf may be sent as "NaN", "Infinity", "-Infinity" or as Python's bare tokens.
- * Binary messages are instead exactly the `.npy` bytes of y, shape (n,) or (k, n), in any real dtype.
+ * Binary messages are the `.npy` bytes of y, bare or framed (common/frames.ts).
  * `{"action": "ping"}` is answered with `{"type": "pong"}` after every earlier message has been handled.
  */
-export interface PublishMessage {
-  timestamp?: number | null;
-  x?: number[] | null;
-  y: number[] | number[][];
-}
+export type PublishMessage = v.InferOutput<typeof s.PublishMessageSchema>;
+export type PublishFrameMeta = v.InferOutput<typeof s.PublishFrameMetaSchema>;
+export type PublishResponse = v.InferOutput<typeof s.PublishResponseSchema>;
 
-/** `POST /stream/{channel}` with a `.npy` body. */
-export interface PublishResponse {
-  status: 'published';
-  channel: string;
-  seq: number;
-}
-
-/** Largest packet a producer may send: at most MAX_SERIES series and MAX_PACKET_VALUES values in all. */
-export const MAX_SERIES = 64;
+/** Largest packet a producer may send: at most MAX_PACKET_VALUES values in all, in any number of series. */
 export const MAX_PACKET_VALUES = 1 << 20;
+
+// ---- Recordings and replay ----
+
+export type StartRecordingRequest = v.InferInput<typeof s.StartRecordingSchema>;
+export type RecordingInfo = v.InferOutput<typeof s.RecordingInfoSchema>;
+export type RecordingListResponse = v.InferOutput<typeof s.RecordingListResponseSchema>;
+export type StartReplayRequest = v.InferInput<typeof s.StartReplaySchema>;
+export type ReplayInfo = v.InferOutput<typeof s.ReplayInfoSchema>;

@@ -13,6 +13,7 @@ describe('parseDesktopArgs', () => {
   it('reads every server flag through the shared server parser', () => {
     const argv = ['--host', '0.0.0.0', '--port', '9000', '--data-dir', '/tmp/npy', '--max-upload', '500MB', '--rate', '50'];
     argv.push('--allow-origin', 'http://lab-pc:8000', '--allow-origin', 'https://a.example/', '--token', 'secret', '--no-auth');
+    argv.push('--lookback', '30,16MiB');
     expect(Object.keys(SERVER_ARG_SPEC).every((flag) => argv.includes(`--${flag}`))).toBe(true);
     expect(parseDesktopArgs(argv)).toEqual({
       mode: 'window',
@@ -25,6 +26,7 @@ describe('parseDesktopArgs', () => {
         allowedOrigins: [APP_ORIGIN, 'http://lab-pc:8000', 'https://a.example'],
         token: 'secret',
         noAuth: true,
+        lookback: { seconds: 30, channelBytes: 16 * 2 ** 20, totalBytes: 512 * 2 ** 20 },
       },
     });
   });

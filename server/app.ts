@@ -2,8 +2,8 @@ import { type IncomingMessage, STATUS_CODES, type Server, createServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
-import { WebSocketServer } from 'ws';
-import { DEMO_CHANNEL } from '../common/protocol.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { DEMO_CHANNEL, type ServerMessage } from '../common/protocol.js';
 import { type AccessPolicy, resolveAccess } from './access.js';
 import { arrayRoutes } from './http/arrayRoutes.js';
 import { corsPolicy } from './http/cors.js';
@@ -14,7 +14,12 @@ import { streamRoutes } from './http/streamRoutes.js';
 import { uiRoutes } from './http/uiRoutes.js';
 import { type ServerOptions, withDefaults } from './options.js';
 import { ArrayStore } from './store/arrayStore.js';
-import { CHANNEL_NAME, CHANNEL_NAME_RULE, ChannelLimitError, StreamHub } from './stream/hub.js';
+import { DomainError, closeCodeOf } from './http/domainErrors.js';
+import { recordingRoutes } from './http/recordingRoutes.js';
+import { RecordingManager } from './record/recordings.js';
+import { ReplayManager } from './record/replay.js';
+import { StreamHub, checkChannelName } from './stream/hub.js';
+import { serveStreamsFeed } from './stream/streamsFeed.js';
 import { startHeartbeat } from './stream/heartbeat.js';
 import { servePublisher } from './stream/publishSocket.js';
 import { serveSubscriber } from './stream/streamSocket.js';
@@ -26,6 +31,8 @@ export interface RunningServer {
   readonly port: number;
   readonly store: ArrayStore;
   readonly hub: StreamHub;
+  readonly recordings: RecordingManager;
+  readonly replays: ReplayManager;
   /** The token clients must present, when one is required. */
   readonly token?: string;
   /** `url` with the token in the query, for opening the UI in a browser. */
@@ -33,7 +40,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOptions, access: AccessPolicy): express.Express {
+export interface Services {
+  readonly store: ArrayStore;
+  readonly hub: StreamHub;
+  readonly recordings: RecordingManager;
+  readonly replays: ReplayManager;
+}
+
+export function createApp({ store, hub, recordings, replays }: Services, options: ServerOptions, access: AccessPolicy): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -42,6 +56,7 @@ export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOpti
   app.use(streamRoutes(hub, store, VERSION));
   app.use(publishRoutes(hub, options.maxMessageBytes));
   app.use(arrayRoutes(store, options));
+  app.use(recordingRoutes(store, recordings, replays));
   if (options.rendererDir) app.use(uiRoutes(options.rendererDir, options.logger));
   app.use(notFound());
   app.use(errorHandler(options.logger, options.maxUploadBytes));
@@ -51,7 +66,11 @@ export function createApp(store: ArrayStore, hub: StreamHub, options: ServerOpti
 /** Opens the store, then serves HTTP and WebSockets until `close()`. */
 export async function startServer(partial: Partial<ServerOptions>): Promise<RunningServer> {
   const options = withDefaults(partial);
-  const store = await ArrayStore.open(options.dataDir, { logger: options.logger, maxHeaderBytes: options.maxHeaderBytes });
+  const store = await ArrayStore.open(options.dataDir, {
+    logger: options.logger,
+    maxHeaderBytes: options.maxHeaderBytes,
+    maxExpandedBytes: options.maxUploadBytes,
+  });
   const hub = new StreamHub({
     rate: options.streamRate,
     pointsPerPacket: options.pointsPerPacket,
@@ -59,10 +78,20 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
     now: options.now,
     maxChannels: options.maxChannels,
     maxPublishRate: options.maxPublishRate,
+    lookback: options.lookback,
   });
+  let recordings: RecordingManager;
+  try {
+    recordings = await RecordingManager.open(options.dataDir, store, hub, options.logger);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const replays = new ReplayManager(hub, recordings, options.logger);
+  const services: Services = { store, hub, recordings, replays };
   const access = resolveAccess({ host: options.host, token: options.token, noAuth: options.noAuth });
   if (access.warning) options.logger.warn(access.warning);
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, createApp(store, hub, options, access.policy));
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, createApp(services, options, access.policy));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   // A client's protocol violation (oversized or malformed frame) closes its socket; unlistened, the error would crash the server.
   sockets.on('connection', (ws) => ws.on('error', (err) => options.logger.warn(`WebSocket client error: ${err.message}`)));
@@ -73,6 +102,8 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
     await listen(server, options.port, options.host);
   } catch (err) {
     stopHeartbeat();
+    replays.close();
+    await recordings.close();
     hub.close();
     await store.close();
     throw err;
@@ -85,10 +116,14 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
     port,
     store,
     hub,
+    recordings,
+    replays,
     token,
     browserUrl: token ? `${url}/?token=${encodeURIComponent(token)}` : `${url}/`,
     close: async () => {
       stopHeartbeat();
+      replays.close();
+      await recordings.close();
       hub.close();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
@@ -106,33 +141,41 @@ interface UpgradeContext {
   readonly access: AccessPolicy;
 }
 
+const SOCKET_PATHS = new Set(['/ws/stream', '/ws/publish', '/ws/streams']);
+
 function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, access }: UpgradeContext): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname !== '/ws/stream' && url.pathname !== '/ws/publish') return rejectUpgrade(socket, 404, 'Not Found');
+  if (!SOCKET_PATHS.has(url.pathname)) return rejectUpgrade(socket, 404, 'Not Found');
   const problem = refusal(req, access, options.allowedOrigins);
   if (problem) return rejectUpgrade(socket, problem.status, problem.detail);
   if (sockets.clients.size >= options.maxConnections) {
     return rejectUpgrade(socket, 503, `too many WebSocket connections (limit ${options.maxConnections}); try again later`);
   }
-  if (url.pathname === '/ws/publish') {
-    // Accepted even when refused, so the producer can read why in an error message.
-    return sockets.handleUpgrade(req, socket, head, (ws) => {
+  const accept = (serve: (ws: WebSocket) => void) =>
+    sockets.handleUpgrade(req, socket, head, (ws) => {
       sockets.emit('connection', ws, req);
-      servePublisher(ws, hub, url.searchParams.get('channel'));
+      serve(ws);
     });
-  }
-  const channel = url.searchParams.get('channel') ?? DEMO_CHANNEL;
-  if (!CHANNEL_NAME.test(channel)) return rejectUpgrade(socket, 400, CHANNEL_NAME_RULE);
+  if (url.pathname === '/ws/streams') return accept((ws) => serveStreamsFeed(ws, hub));
+  // Accepted even when refused, so the producer can read why in an error message.
+  if (url.pathname === '/ws/publish') return accept((ws) => servePublisher(ws, hub, url.searchParams.get('channel')));
+  const lookback = Number(url.searchParams.get('lookback') ?? 0);
+  if (!(lookback >= 0 && Number.isFinite(lookback))) return rejectUpgrade(socket, 400, 'lookback must be a number of seconds, 0 or more');
+  const binary = ['1', 'true'].includes(url.searchParams.get('binary') ?? '');
+  let channel: string;
   try {
+    channel = checkChannelName(url.searchParams.get('channel') ?? DEMO_CHANNEL);
     hub.channel(channel);
   } catch (err) {
-    if (err instanceof ChannelLimitError) return rejectUpgrade(socket, 429, err.message);
-    throw err;
+    if (!(err instanceof DomainError)) throw err;
+    // A refused subscriber is accepted to be told why (browsers cannot read a refused upgrade's body), then closed:
+    // 1008 (policy: do not retry) for a bad name, 1013 (try again later) at the channel limit.
+    return accept((ws) => {
+      ws.send(JSON.stringify({ type: 'error', detail: err.message } satisfies ServerMessage));
+      ws.close(closeCodeOf(err), 'subscribe refused');
+    });
   }
-  sockets.handleUpgrade(req, socket, head, (ws) => {
-    sockets.emit('connection', ws, req);
-    serveSubscriber(ws, hub, channel, options.maxBufferedBytes);
-  });
+  accept((ws) => serveSubscriber(ws, hub, channel, { maxBufferedBytes: options.maxBufferedBytes, lookback, binary }));
 }
 
 /** Answers a refused upgrade with a plain HTTP error carrying the usual `{"detail"}` body. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { APP_ORIGIN } from '../common/desktop.js';
 import type { ServerOptions } from './options.js';
+import { DEFAULT_LOOKBACK, type LookbackLimits } from './stream/history.js';
 
 export const SERVER_USAGE = `Options:
   --host HOST            address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
@@ -11,7 +12,9 @@ export const SERVER_USAGE = `Options:
   --allow-origin ORIGIN  let browser pages from ORIGIN use this server (repeatable)
   --token TOKEN          require this access token (or set NPY_STUDIO_TOKEN); binding a
                          non-loopback address without one generates a random token
-  --no-auth              serve a non-loopback address without any token (not recommended)`;
+  --no-auth              serve a non-loopback address without any token (not recommended)
+  --lookback S[,CH[,ALL]] history kept for late subscribers: S seconds, at most CH per channel and ALL in
+                         total (default 60,32MiB,512MiB; 0 keeps none)`;
 
 export const SERVER_ARG_SPEC = {
   host: { type: 'string' },
@@ -22,6 +25,7 @@ export const SERVER_ARG_SPEC = {
   'allow-origin': { type: 'string', multiple: true },
   token: { type: 'string' },
   'no-auth': { type: 'boolean' },
+  lookback: { type: 'string' },
 } as const;
 
 export class UsageError extends Error {}
@@ -57,6 +61,19 @@ function parseRate(text: string): number {
   return rate;
 }
 
+/** `S[,CH[,ALL]]`: seconds, then per-channel and total sizes; sizes not given keep their defaults. */
+export function parseLookback(text: string): LookbackLimits {
+  const [seconds, channel, total] = text.split(',');
+  const value = Number(seconds);
+  if (!(value >= 0 && Number.isFinite(value)))
+    throw new UsageError(`invalid lookback ${JSON.stringify(text)}: use e.g. 60 or 30,16MiB,256MiB`);
+  return {
+    seconds: value,
+    channelBytes: channel ? parseSize(channel) : DEFAULT_LOOKBACK.channelBytes,
+    totalBytes: total ? parseSize(total) : DEFAULT_LOOKBACK.totalBytes,
+  };
+}
+
 /** Server options from already-parsed flag values (shared by `npm run serve` and the Electron app). */
 export function serverOptionsFromFlags(
   values: {
@@ -68,6 +85,7 @@ export function serverOptionsFromFlags(
     'allow-origin'?: string[];
     token?: string;
     'no-auth'?: boolean;
+    lookback?: string;
   },
   env: NodeJS.ProcessEnv = process.env,
 ): Partial<ServerOptions> {
@@ -80,6 +98,7 @@ export function serverOptionsFromFlags(
     allowedOrigins: values['allow-origin'] === undefined ? undefined : [APP_ORIGIN, ...values['allow-origin'].map(parseOrigin)],
     token: values.token ?? (env.NPY_STUDIO_TOKEN || undefined),
     noAuth: values['no-auth'],
+    lookback: values.lookback === undefined ? undefined : parseLookback(values.lookback),
   };
 }
 

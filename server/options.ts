@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
+import { DEFAULT_LOOKBACK, type LookbackLimits } from './stream/history.js';
 import type { Now, Repeat } from './schedule.js';
 
 export interface ServerOptions {
@@ -12,6 +13,8 @@ export interface ServerOptions {
   readonly maxUploadBytes: number;
   readonly maxHeaderBytes: number;
   readonly maxJsonBytes: number;
+  /** Largest result of `GET /array/{i}?slice=`, built in memory. */
+  readonly maxSliceBytes: number;
   /** Demo packets per second. */
   readonly streamRate: number;
 
@@ -33,6 +36,8 @@ export interface ServerOptions {
   readonly heartbeatMs: number;
   /** Origins besides the server's own that browsers may call it from (CORS). */
   readonly allowedOrigins: readonly string[];
+  /** How much recent history each channel keeps for late subscribers and recordings. */
+  readonly lookback: LookbackLimits;
   /** The built renderer, served at `/` when present. */
   readonly rendererDir?: string;
   readonly logger: Logger;
@@ -62,6 +67,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxUploadBytes: 2 * GiB,
     maxHeaderBytes: 10_000,
     maxJsonBytes: 512 * MiB,
+    maxSliceBytes: 64 * MiB,
     streamRate: 20,
     pointsPerPacket: 100,
     maxChannels: 256,
@@ -72,6 +78,7 @@ export function withDefaults(options: Partial<ServerOptions>): ServerOptions {
     maxPublishRate: 20_000,
     heartbeatMs: 30_000,
     allowedOrigins: [APP_ORIGIN],
+    lookback: DEFAULT_LOOKBACK,
     logger: consoleLogger,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };

@@ -293,7 +293,9 @@ describe('hostile and broken uploads', () => {
     // Whatever of the name is kept, it never becomes a path: files are stored by index only.
     expect(['../../etc/passwd.npy', 'passwd.npy']).toContain(info.name);
     expect(await listDir(join(server.dataDir, 'arrays'))).toEqual(['0.json', '0.npy']);
-    expect((await listDir(server.dataDir)).filter((f) => f !== 'arrays' && f !== 'tmp' && f !== 'state.json' && f !== '.lock')).toEqual([]);
+    const expectedEntries = new Set(['arrays', 'tmp', 'state.json', '.lock', 'groups', 'recordings']);
+    expect((await listDir(server.dataDir)).filter((f) => !expectedEntries.has(f))).toEqual([]);
+    expect(await listDir(join(server.dataDir, 'groups'))).toEqual([]);
     const weird = await uploadFixture('f8_le', 'données "✓"\r\n.npy');
     expect(weird.name).toBe('données "✓".npy');
     expect((await listArrays()).arrays.map((a) => a.name)).toEqual([info.name, 'données "✓".npy']);

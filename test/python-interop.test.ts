@@ -238,7 +238,7 @@ import asyncio, json, sys
 from client import NumpyClient
 packets = []
 asyncio.run(NumpyClient(sys.argv[1]).connect_streaming(packets.append, auto_start=False, channel="frames", binary=True, duration=2))
-print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "x dtype": p["x"].dtype.name} for p in packets]))
+print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "t": p["t"].tolist(), "x dtype": p["x"].dtype.name} for p in packets]))
 `,
       server.url,
     ]);
@@ -261,6 +261,8 @@ print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "x dtype": p
         seq: 0,
         timestamp: expect.any(Number),
         x: [0, 1],
+        // A channel's first packet without times: both samples at its arrival.
+        t: [expect.any(Number), expect.any(Number)],
         'x dtype': 'float64',
         y: [
           [1, 65535],

@@ -205,22 +205,23 @@ describe('beyond the seed', () => {
     }
   });
 
-  it('refuses a bad ?channel= name and an unknown WebSocket path with an HTTP error', async () => {
-    for (const [path, status] of [
-      ['/ws/stream?channel=../../etc', 400],
-      [`/ws/stream?channel=${'x'.repeat(65)}`, 400],
-      ['/ws/stream?channel=', 400],
-      ['/ws/other', 404],
-    ] as const) {
+  it('refuses a bad ?channel= name with its reason and close 1008, and an unknown WebSocket path with an HTTP 404', async () => {
+    // Accepted to be told why (a browser cannot read a refused upgrade's body), then closed for good.
+    for (const path of ['/ws/stream?channel=../../etc', `/ws/stream?channel=${'x'.repeat(65)}`, '/ws/stream?channel=']) {
       const socket = new WebSocket(`${server.url.replace('http', 'ws')}${path}`);
-      socket.on('error', () => {});
-      const [request, response] = (await once(socket, 'unexpected-response')) as [ClientRequest, IncomingMessage];
-      expect(response.statusCode, path).toBe(status);
-      let body = '';
-      for await (const chunk of response) body += String(chunk);
-      expect(typeof (JSON.parse(body) as { detail: unknown }).detail).toBe('string');
-      request.destroy();
+      const [message] = (await once(socket, 'message')) as [Buffer];
+      expect(JSON.parse(String(message)), path).toEqual({ type: 'error', detail: expect.stringContaining('channel names are') });
+      const [code] = (await once(socket, 'close')) as [number];
+      expect(code, path).toBe(1008);
     }
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/other`);
+    socket.on('error', () => {});
+    const [request, response] = (await once(socket, 'unexpected-response')) as [ClientRequest, IncomingMessage];
+    expect(response.statusCode).toBe(404);
+    let body = '';
+    for await (const chunk of response) body += String(chunk);
+    expect(typeof (JSON.parse(body) as { detail: unknown }).detail).toBe('string');
+    request.destroy();
     // A good name on another channel is accepted; start there only reports the channel's state.
     const other = await connect('?channel=sensor-1.a_b');
     other.send({ action: 'start' });

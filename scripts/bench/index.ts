@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { report } from './stats.js';
+import { benchRecording, benchReplayTiming } from './recording.js';
 import { benchFanOut, benchLatency } from './streaming.js';
 import { benchGets, benchLargeArrayMemory, benchUploads } from './transfer.js';
 
@@ -26,6 +27,8 @@ try {
   await benchGets(server, scratch);
   await benchFanOut(server);
   await benchLatency(server);
+  await benchRecording(server);
+  await benchReplayTiming(server);
   report({ figure: 'server_memory', ...server.memory() });
 } finally {
   await server.stop();

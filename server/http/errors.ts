@@ -3,6 +3,7 @@ import multer from 'multer';
 import type { ErrorBody, ValidationIssue } from '../../common/protocol.js';
 import { NpyError } from '../../common/npy/errors.js';
 import type { Logger } from '../logger.js';
+import { DomainError, httpStatusOf } from './domainErrors.js';
 
 /** An error with the status and `detail` the client should see. */
 export class HttpError extends Error {
@@ -63,6 +64,9 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
     let detail: ErrorBody['detail'] = 'Internal Server Error';
     if (err instanceof HttpError) {
       ({ status, detail } = err);
+    } else if (err instanceof DomainError) {
+      status = httpStatusOf(err);
+      detail = err.message;
     } else if (err instanceof NpyError) {
       status = 400;
       detail = `Invalid numpy file: ${err.message}`;

@@ -1,12 +1,13 @@
 import express, { Router } from 'express';
 import { NPY_MEDIA_TYPE, type PublishResponse } from '../../common/protocol.js';
+import { RateLimitError } from '../stream/errors.js';
 import type { StreamHub } from '../stream/hub.js';
-import { PacketError, publishChannel, readNpyPacket, toPacket } from '../stream/ingest.js';
+import { publishChannel, readBinaryPacket, toPacket } from '../stream/ingest.js';
 import { HttpError, methodNotAllowed } from './errors.js';
 
 const NPY_BODY_TYPES = [NPY_MEDIA_TYPE, 'application/octet-stream'];
 
-/** `POST /stream/{channel}`: one packet per request, whose body is the `.npy` bytes of y, for low-rate producers. */
+/** `POST /stream/{channel}`: one packet per request, whose body is the `.npy` bytes of y (bare or framed), for low-rate producers. */
 export function publishRoutes(hub: StreamHub, maxBodyBytes: number): Router {
   const router = Router();
   router
@@ -19,12 +20,9 @@ export function publishRoutes(hub: StreamHub, maxBodyBytes: number): Router {
       const channel = publishChannel(hub, req.params.channel);
       try {
         if (!channel.admit())
-          throw new HttpError(429, `channel ${channel.name} is over its publish rate limit of ${channel.maxPublishRate} packets/s`);
-        const seq = channel.publish(toPacket(channel, readNpyPacket(body)));
+          throw new RateLimitError(`channel ${channel.name} is over its publish rate limit of ${channel.maxPublishRate} packets/s`);
+        const seq = channel.publish(toPacket(channel, readBinaryPacket(body)));
         res.json({ status: 'published', channel: channel.name, seq } satisfies PublishResponse);
-      } catch (err) {
-        if (err instanceof PacketError) throw new HttpError(400, err.message);
-        throw err;
       } finally {
         hub.release(channel);
       }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type multer from 'multer';
-import type { ArrayStore, StagedUpload } from '../store/arrayStore.js';
+import type { ArrayStore, StagedGroup, StagedUpload } from '../store/arrayStore.js';
 
 /** Shown names are kept printable and short; they are never used as paths. */
 export function displayName(original: string | undefined): string {
@@ -12,7 +12,7 @@ export function displayName(original: string | undefined): string {
   return cleaned || 'array.npy';
 }
 
-type StagedFile = Express.Multer.File & { staged?: StagedUpload };
+type StagedFile = Express.Multer.File & { staged?: StagedUpload | StagedGroup };
 
 /**
  * A multer storage engine that streams each uploaded file into the store's staging area,
@@ -22,7 +22,7 @@ export class StagingStorage implements multer.StorageEngine {
   constructor(private readonly store: ArrayStore) {}
 
   _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<StagedFile>) => void): void {
-    this.store.stage(file.stream, displayName(file.originalname)).then(
+    this.store.stageUpload(file.stream, displayName(file.originalname)).then(
       (staged) => callback(null, { staged, size: staged.bytes }),
       (error: unknown) => callback(error),
     );
@@ -37,6 +37,6 @@ export class StagingStorage implements multer.StorageEngine {
   }
 }
 
-export function stagedUpload(file: Express.Multer.File | undefined): StagedUpload | undefined {
+export function stagedUpload(file: Express.Multer.File | undefined): StagedUpload | StagedGroup | undefined {
   return (file as StagedFile | undefined)?.staged;
 }

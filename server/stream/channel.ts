@@ -1,28 +1,49 @@
 import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
+import { realReader } from '../../common/npy/elements.js';
+import { ChannelHistory, type HistoryBudget } from './history.js';
 import { type Now, monotonicNow } from '../schedule.js';
 import { EncodedPacket, type StreamPacket } from './packet.js';
 import { RateLimiter } from './rateLimit.js';
 import type { Subscriber } from './subscriber.js';
 
 const RATE_WINDOW = 64;
+const SPARKLINE_LENGTH = 64;
 
-/** A named stream: packets from its producer fanned out to every subscriber, encoded once each. */
+/** What must outlive a channel object so that seq and sample index never restart during a server run. */
+export interface ChannelCounters {
+  seq: number;
+  nextSample: number;
+  /** Time of the last sample of the previous packet (seconds), for spreading the next packet's samples. */
+  lastSampleTime?: number;
+  names?: readonly string[];
+  units?: readonly string[];
+}
+
+/** Anything besides subscribers that takes every packet of a channel (a recording). */
+export interface PacketSink {
+  receive(packet: EncodedPacket): void;
+}
+
+/** A named stream: packets from its producer fanned out to every subscriber, encoded once each, with a bounded history. */
 export class Channel {
   readonly subscribers = new Set<Subscriber>();
+  readonly sinks = new Set<PacketSink>();
   publishers = 0;
-  private seq = 0;
-  private nextSample = 0;
   private last?: StreamPacket;
   private readonly arrivals: number[] = [];
-
+  private readonly sparkline: (number | null)[] = [];
+  private readonly history: ChannelHistory;
   private readonly limiter: RateLimiter;
 
   constructor(
     readonly name: string,
+    budget: HistoryBudget,
+    readonly counters: ChannelCounters = { seq: 0, nextSample: 0 },
     maxPublishRate = Infinity,
     private readonly now: Now = monotonicNow,
   ) {
     this.limiter = new RateLimiter(maxPublishRate, now);
+    this.history = new ChannelHistory(budget);
   }
 
   /** Whether producers may publish one more packet now without exceeding the channel's rate limit. */
@@ -34,22 +55,72 @@ export class Channel {
     return this.limiter.rate;
   }
 
-  /** Sends the packet to every subscriber; returns its sequence number. */
+  get inUse(): boolean {
+    return this.subscribers.size > 0 || this.publishers > 0 || this.sinks.size > 0;
+  }
+
+  /** Sends the packet to every subscriber and sink and keeps it for lookback; returns its sequence number. */
   publish(packet: StreamPacket): number {
+    const arrival = this.now();
     this.last = packet;
-    this.arrivals.push(this.now());
+    this.arrivals.push(arrival);
     if (this.arrivals.length > RATE_WINDOW) this.arrivals.shift();
-    const encoded = new EncodedPacket(packet, this.name, this.seq++);
+    this.sparkline.push(lastValueOfFirstSeries(packet));
+    if (this.sparkline.length > SPARKLINE_LENGTH) this.sparkline.shift();
+    const n = packet.t.length;
+    this.counters.nextSample += n;
+    this.counters.lastSampleTime = packet.t[n - 1];
+    const encoded = new EncodedPacket(packet, this.name, this.counters.seq++, arrival);
+    this.history.push(encoded);
     for (const subscriber of this.subscribers) subscriber.deliver(encoded);
+    for (const sink of this.sinks) sink.receive(encoded);
     return encoded.seq;
+  }
+
+  /**
+   * Adds a subscriber, first sending it the packets of the last `lookbackSeconds` flagged as history.
+   * Both happen in one synchronous step, so the first live packet follows the last history packet with no gap or duplicate.
+   */
+  join(subscriber: Subscriber, lookbackSeconds = 0): void {
+    if (lookbackSeconds > 0) for (const packet of this.history.since(lookbackSeconds, this.now())) subscriber.deliverHistory(packet);
+    this.subscribers.add(subscriber);
+  }
+
+  /** The packets of the last `seconds`, oldest first. */
+  recent(seconds: number): EncodedPacket[] {
+    return this.history.since(seconds, this.now());
+  }
+
+  /** Drops the history (the channel is being retired). */
+  dropHistory(budget: HistoryBudget): void {
+    budget.unregister(this.history);
   }
 
   /** x for n samples from a producer that sent none: the channel's running sample index, continued across producers. */
   sampleIndices(n: number): Float64Array {
     const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = this.nextSample + i;
-    this.nextSample += n;
+    for (let i = 0; i < n; i++) x[i] = this.counters.nextSample + i;
     return x;
+  }
+
+  /**
+   * Each sample's time (seconds): `t` as given; else `timestamp + i / rate`; else spread evenly over the interval since
+   * the previous packet's last sample, ending at `timestamp` or, without one, at `arrival`. A first packet's samples all get that end time.
+   */
+  sampleTimes(n: number, given: { t?: Float64Array; timestamp?: number; rate?: number }, arrival = Date.now() / 1000): Float64Array {
+    if (given.t) return given.t;
+    const t = new Float64Array(n);
+    if (given.timestamp !== undefined && given.rate !== undefined) {
+      for (let i = 0; i < n; i++) t[i] = given.timestamp + i / given.rate;
+      return t;
+    }
+    const end = given.timestamp ?? arrival;
+    const start = this.counters.lastSampleTime;
+    if (start === undefined || !(start < end)) return t.fill(end);
+    const step = (end - start) / n;
+    for (let i = 0; i < n; i++) t[i] = start + (i + 1) * step;
+    t[n - 1] = end;
+    return t;
   }
 
   broadcast(message: ServerMessage): void {
@@ -63,6 +134,10 @@ export class Channel {
     return ((n - 1) * 1000) / (this.arrivals[n - 1]! - this.arrivals[0]!);
   }
 
+  recentValues(): (number | null)[] {
+    return [...this.sparkline];
+  }
+
   describe(streaming: boolean): ChannelInfo {
     const y = this.last?.y.header;
     return {
@@ -74,7 +149,20 @@ export class Channel {
       publishers: this.publishers,
       streaming,
       last_timestamp: this.last?.timestamp ?? null,
-      packets: this.seq,
+      packets: this.counters.seq,
+      names: this.counters.names ? [...this.counters.names] : null,
+      units: this.counters.units ? [...this.counters.units] : null,
     };
   }
+}
+
+/** The last value of series 0 as a float64 number, or null when it is not finite (NaN, ±Inf) or complex. */
+function lastValueOfFirstSeries({ y }: StreamPacket): number | null {
+  const { dtype, shape } = y.header;
+  if (dtype.kind === 'c') return null;
+  const n = shape.at(-1)!;
+  const view = new DataView(y.data.buffer, y.data.byteOffset, y.data.byteLength);
+  const index = y.header.fortranOrder && shape.length === 2 ? (n - 1) * shape[0]! : n - 1;
+  const value = Number(realReader(dtype)(view, index * dtype.itemsize));
+  return Number.isFinite(value) ? value : null;
 }

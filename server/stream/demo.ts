@@ -49,7 +49,7 @@ export class DemoSource {
       x[i] = this.t + (n === 1 ? 0 : (2 * Math.PI * i) / (n - 1));
       y[i] = Math.sin(x[i]!) + 0.1 * this.gaussian();
     }
-    const packet: StreamPacket = { timestamp: this.t, x, y: float64Array(y, [n]) };
+    const packet: StreamPacket = { timestamp: this.t, x, y: float64Array(y, [n]), t: this.channel.sampleTimes(n, {}) };
     this.t = Math.round((this.t + 0.1) * 1e9) / 1e9;
     return packet;
   }

@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../common/protocol.js';
-import { HttpError } from '../http/errors.js';
+import { closeCodeOf } from '../http/domainErrors.js';
 import type { Channel } from './channel.js';
+import { DomainError } from './errors.js';
 import type { StreamHub } from './hub.js';
-import { PacketError, publishChannel, readJsonMessage, readNpyPacket, toPacket } from './ingest.js';
+import { PacketError, publishChannel, readBinaryPacket, readJsonMessage, toPacket } from './ingest.js';
 
 /**
  * One `/ws/publish` producer. It is told `{"type":"status","streaming":true,"channel"}` once accepted,
@@ -17,15 +18,17 @@ export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: s
   try {
     channel = publishChannel(hub, channelName);
   } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    send(socket, { type: 'error', detail: String(err.detail) });
-    socket.close(err.status === 429 ? 1013 : 1008, 'publish refused');
+    if (!(err instanceof DomainError)) throw err;
+    send(socket, { type: 'error', detail: err.message });
+    socket.close(closeCodeOf(err), 'publish refused');
     return;
   }
   if (channel.publishers++ === 0) channel.broadcast({ type: 'status', streaming: true, channel: channel.name });
+  hub.changed();
   send(socket, { type: 'status', streaming: true, channel: channel.name });
   socket.on('close', () => {
     if (--channel.publishers === 0) channel.broadcast({ type: 'status', streaming: false, channel: channel.name });
+    hub.changed();
     hub.release(channel);
   });
 
@@ -40,7 +43,7 @@ export function servePublisher(socket: WebSocket, hub: StreamHub, channelName: s
   socket.on('message', (data, isBinary) => {
     const bytes = data as Buffer;
     try {
-      const message = isBinary ? readNpyPacket(bytes) : readJsonMessage(bytes.toString('utf8'));
+      const message = isBinary ? readBinaryPacket(bytes) : readJsonMessage(bytes.toString('utf8'));
       if (message.kind === 'ping') send(socket, { type: 'pong' });
       else if (channel.admit()) channel.publish(toPacket(channel, message));
       else refusals.refuse();

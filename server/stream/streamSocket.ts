@@ -1,7 +1,17 @@
+import * as v from 'valibot';
 import type { WebSocket } from 'ws';
 import { DEMO_CHANNEL, type StreamCommand } from '../../common/protocol.js';
+import { StreamCommandSchema } from '../../common/schemas.js';
 import type { StreamHub } from './hub.js';
 import { Subscriber } from './subscriber.js';
+
+export interface SubscribeOptions {
+  readonly maxBufferedBytes: number;
+  /** Seconds of history to send first (`?lookback=SECONDS`). */
+  readonly lookback: number;
+  /** Binary frames from the start (`?binary=1`), so history arrives in the format the client wants. */
+  readonly binary: boolean;
+}
 
 /**
  * One `/ws/stream` client: subscribed to `channelName` from connect to close, answering the seed's
@@ -9,12 +19,14 @@ import { Subscriber } from './subscriber.js';
  * channels are driven by their publishers, so there start/stop only answer with the channel's state.
  * Any action may carry `binary` to choose this client's data format.
  */
-export function serveSubscriber(socket: WebSocket, hub: StreamHub, channelName: string, maxBufferedBytes: number): void {
+export function serveSubscriber(socket: WebSocket, hub: StreamHub, channelName: string, options: SubscribeOptions): void {
   const channel = hub.channel(channelName);
-  const subscriber = new Subscriber(socket, channelName, maxBufferedBytes);
-  channel.subscribers.add(subscriber);
+  const subscriber = new Subscriber(socket, channelName, options.maxBufferedBytes, options.binary);
+  channel.join(subscriber, options.lookback);
+  hub.changed();
   socket.on('close', () => {
     channel.subscribers.delete(subscriber);
+    hub.changed();
     hub.release(channel);
   });
 
@@ -53,10 +65,9 @@ export function parseCommand(text: string | undefined): StreamCommand | string {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return 'message must be a JSON object such as {"action": "start"}';
   }
-  const { action, binary } = message as Record<string, unknown>;
-  if (action !== 'start' && action !== 'stop' && action !== 'ping') {
-    return `unknown action ${JSON.stringify(action ?? null)}; expected "start", "stop" or "ping"`;
-  }
-  if (binary !== undefined && typeof binary !== 'boolean') return '"binary" must be true or false';
-  return binary === undefined ? { action } : { action, binary };
+  const parsed = v.safeParse(StreamCommandSchema, message);
+  if (parsed.success) return parsed.output;
+  if (v.getDotPath(parsed.issues[0]) === 'binary') return '"binary" must be true or false';
+  const { action } = message as { action?: unknown };
+  return `unknown action ${JSON.stringify(action ?? null)}; expected "start", "stop" or "ping"`;
 }

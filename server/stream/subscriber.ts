@@ -10,10 +10,10 @@ export interface MessageSocket {
 /**
  * One client receiving a channel. A client that reads slower than the channel produces would
  * buffer without bound; past `maxBufferedBytes` its packets are dropped and counted instead,
- * and it is told how many before the next packet it does get.
+ * and it is told how many before the next packet it does get. History packets, sent once on joining,
+ * are not dropped: the lookback limits already bound them.
  */
 export class Subscriber {
-  binary = false;
   dropped = 0;
   delivered = 0;
 
@@ -21,6 +21,7 @@ export class Subscriber {
     readonly socket: MessageSocket,
     readonly channel: string,
     private readonly maxBufferedBytes: number,
+    public binary = false,
   ) {}
 
   deliver(packet: EncodedPacket): void {
@@ -34,6 +35,11 @@ export class Subscriber {
       this.dropped = 0;
     }
     this.socket.send(this.binary ? packet.asBinary() : packet.asJson());
+    this.delivered++;
+  }
+
+  deliverHistory(packet: EncodedPacket): void {
+    this.socket.send(this.binary ? packet.asBinary(true) : packet.asJson(true));
     this.delivered++;
   }
 

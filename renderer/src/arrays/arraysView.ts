@@ -36,6 +36,7 @@ export class ArraysView {
   async reload(): Promise<void> {
     const loading = ++this.loading;
     const error = byTestId('array-list-error', this.root);
+    let reachable = true;
     try {
       const arrays = await this.server.client.listArrays();
       if (loading !== this.loading) return;
@@ -44,12 +45,20 @@ export class ArraysView {
     } catch (err) {
       if (loading !== this.loading) return;
       this.arrays = [];
+      reachable = false;
       setReadout(error, errorText(err));
       error.hidden = false;
+      // The header's badge should not wait for its next poll to turn red.
+      void this.server.checkHealth();
     }
     this.table.render(this.arrays);
-    setReadout(byTestId('array-count', this.root), `${formatCount(this.arrays.length)} stored`, this.arrays.length);
-    byTestId('array-empty', this.root).hidden = this.arrays.length > 0;
+    // Without an answer there is no count to show, and "No arrays stored yet" would be a guess.
+    setReadout(
+      byTestId('array-count', this.root),
+      reachable ? `${formatCount(this.arrays.length)} stored` : '',
+      reachable ? this.arrays.length : '',
+    );
+    byTestId('array-empty', this.root).hidden = !reachable || this.arrays.length > 0;
     if (this.viewer.index !== null && !this.arrays.some((a) => a.index === this.viewer.index)) this.viewer.clear();
     this.table.select(this.viewer.index);
   }

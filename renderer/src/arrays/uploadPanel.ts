@@ -44,7 +44,7 @@ export class UploadPanel {
   private enqueue(files: File[]): void {
     for (const file of files) {
       const row = new UploadRow(file);
-      this.list.append(row.element);
+      this.list.prepend(row.element);
       this.queue = this.queue.then(() => this.upload(file, row));
     }
   }

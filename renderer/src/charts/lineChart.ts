@@ -15,6 +15,8 @@ export interface LineChartOptions extends LineOptions {
   onRangeChange?: (range: XRange) => void;
   /** The canvas changed size: decimation for the old width is now too coarse or too fine. */
   onResize?: () => void;
+  /** The tooltip's one line for a point (dataset, index): replaces Chart.js's title and label lines. */
+  describePoint?: (dataset: number, index: number) => string;
 }
 
 /** A line chart on the page, sized by its container: wheel or drag to zoom x, shift-drag to pan. */
@@ -37,6 +39,15 @@ export function createLineChart(canvas: HTMLCanvasElement, options: LineChartOpt
       onResize: () => options.onResize?.(),
       plugins: {
         ...base.plugins,
+        ...(options.describePoint && {
+          tooltip: {
+            animation: false,
+            callbacks: {
+              title: (items) => (items[0] ? options.describePoint!(items[0].datasetIndex, items[0].dataIndex) : ''),
+              label: () => '',
+            },
+          },
+        }),
         zoom: {
           zoom: {
             mode: 'x',

@@ -1,0 +1,71 @@
+import { type ColourScale, SPECIAL_COLOURS, colourLut, cssColour } from './colourScale.js';
+
+/** What the legend lists beside the ramp: how many values of each special kind are drawn. */
+export interface LegendCounts {
+  readonly nan: number;
+  readonly posInf: number;
+  readonly negInf: number;
+}
+
+/**
+ * A colour legend: the map's ramp from the range's min to max, then a swatch for NaN, +Inf and
+ * -Inf (each with its count); for bool, a swatch each for False and True.
+ * `format` writes the range's numbers.
+ */
+export class ColourLegend {
+  readonly element: HTMLElement;
+
+  constructor(private readonly format: (value: number) => string) {
+    this.element = document.createElement('div');
+    this.element.className = 'colour-legend';
+    this.element.dataset.testid = 'colour-legend';
+  }
+
+  show(scale: ColourScale, counts: LegendCounts): void {
+    const items: HTMLElement[] = [];
+    if (scale.bool) {
+      items.push(
+        swatch('False', cssColour(SPECIAL_COLOURS.false), 'legend-false'),
+        swatch('True', cssColour(SPECIAL_COLOURS.true), 'legend-true'),
+      );
+    } else {
+      const ramp = document.createElement('div');
+      ramp.className = 'legend-ramp';
+      const lut = colourLut(scale.map);
+      const stops = Array.from({ length: 9 }, (_, i) => {
+        const level = Math.round((i / 8) * 255);
+        return `${cssColour([lut[level * 3]!, lut[level * 3 + 1]!, lut[level * 3 + 2]!])} ${i * 12.5}%`;
+      });
+      ramp.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+      const min = label(this.format(scale.range.min), 'legend-min', scale.range.min);
+      const max = label(this.format(scale.range.max), 'legend-max', scale.range.max);
+      items.push(min, ramp, max);
+    }
+    items.push(swatch(`NaN ${counts.nan}`, cssColour(SPECIAL_COLOURS.nan), 'legend-nan', counts.nan));
+    if (!scale.bool) {
+      items.push(
+        swatch(`+Inf ${counts.posInf}`, cssColour(SPECIAL_COLOURS.posInf), 'legend-posinf', counts.posInf),
+        swatch(`−Inf ${counts.negInf}`, cssColour(SPECIAL_COLOURS.negInf), 'legend-neginf', counts.negInf),
+      );
+    }
+    this.element.replaceChildren(...items);
+  }
+}
+
+function label(text: string, testId: string, value: number): HTMLElement {
+  const span = document.createElement('span');
+  span.className = 'legend-label mono';
+  span.dataset.testid = testId;
+  span.dataset.value = String(value);
+  span.textContent = text;
+  return span;
+}
+
+function swatch(text: string, colour: string, testId: string, count?: number): HTMLElement {
+  const item = label(text, testId, count ?? 0);
+  item.classList.add('legend-swatch');
+  const box = document.createElement('i');
+  box.style.background = colour;
+  item.prepend(box);
+  return item;
+}

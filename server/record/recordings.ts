@@ -1,0 +1,251 @@
+/**
+ * Recordings: channels' packets appended to a log on disk as they arrive (fsynced at least every 500 ms), exported
+ * into stored arrays (one group per recording) when stopped. A recording the server was running when it died is found
+ * at the next start and finished from its log, with stop reason "interrupted".
+ */
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RecordingInfo } from '../../common/protocol.js';
+import type { Logger } from '../logger.js';
+import type { ArrayStore } from '../store/arrayStore.js';
+import { newGroupId } from '../store/groups.js';
+import type { PacketSink } from '../stream/channel.js';
+import { NotFoundError } from '../stream/errors.js';
+import type { EncodedPacket } from '../stream/packet.js';
+import { exportLog } from './export.js';
+import { LogWriter } from './logWriter.js';
+import { encodeRecord } from './packetLog.js';
+
+/** Where recordings get their packets: the channel hub, or later a broker. */
+export interface PacketSource {
+  /** Sends every future packet of `channel` to `sink` (creating the channel if needed) until the returned detach is called. */
+  attach(channel: string, sink: PacketSink): () => void;
+  /** The channel's packets of the last `seconds`, oldest first (empty if it has none). */
+  recent(channel: string, seconds: number): EncodedPacket[];
+  readonly lookbackSeconds: number;
+}
+
+export interface StartRecording {
+  channels: string[];
+  name?: string;
+  max_seconds?: number | null;
+  max_bytes?: number | null;
+  lookback?: boolean;
+}
+
+/** What is kept in `recordings/<id>/recording.json`. */
+interface RecordingFile {
+  id: string;
+  name: string;
+  channels: string[];
+  started: string;
+  finished: string | null;
+  stop_reason: string | null;
+  max_seconds: number | null;
+  max_bytes: number | null;
+  packets: number;
+  bytes: number;
+  lost: number;
+  durable_seq: Record<string, number>;
+}
+
+const LOG = 'packets.log';
+const META = 'recording.json';
+
+class ActiveRecording {
+  packets = 0;
+  private readonly detachers: (() => void)[] = [];
+  private limitTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly file: RecordingFile,
+    readonly writer: LogWriter<number>,
+    private readonly onLimit: (reason: string) => void,
+  ) {}
+
+  attach(source: PacketSource, lookback: boolean): void {
+    this.file.channels.forEach((channel, index) => {
+      if (lookback) for (const packet of source.recent(channel, source.lookbackSeconds)) this.append(index, packet);
+      this.detachers.push(source.attach(channel, { receive: (packet) => this.append(index, packet) }));
+    });
+    if (this.file.max_seconds !== null) this.limitTimer = setTimeout(() => this.onLimit('max_seconds'), this.file.max_seconds * 1000);
+  }
+
+  private append(channelIndex: number, packet: EncodedPacket): void {
+    if (this.writer.append(encodeRecord(channelIndex, packet.seq, packet.packet), channelIndex, packet.seq)) this.packets++;
+    if (this.file.max_bytes !== null && this.writer.bytes >= this.file.max_bytes) this.onLimit('max_bytes');
+  }
+
+  detach(): void {
+    clearTimeout(this.limitTimer);
+    for (const detach of this.detachers.splice(0)) detach();
+  }
+}
+
+export class RecordingManager {
+  private readonly files = new Map<string, RecordingFile>();
+  private readonly active = new Map<string, ActiveRecording>();
+  private readonly stopping = new Map<string, Promise<RecordingInfo>>();
+  private readonly dir: string;
+
+  private constructor(
+    dataDir: string,
+    private readonly store: ArrayStore,
+    private readonly source: PacketSource,
+    private readonly logger: Logger,
+  ) {
+    this.dir = join(dataDir, 'recordings');
+  }
+
+  /** Loads what is on disk and finishes any recording a previous run left unfinished. */
+  static async open(dataDir: string, store: ArrayStore, source: PacketSource, logger: Logger): Promise<RecordingManager> {
+    const manager = new RecordingManager(dataDir, store, source, logger);
+    await mkdir(manager.dir, { recursive: true });
+    for (const id of await readdir(manager.dir)) {
+      try {
+        const file = JSON.parse(await readFile(join(manager.dir, id, META), 'utf8')) as RecordingFile;
+        manager.files.set(file.id, file);
+        if (file.finished === null) await manager.finish(file, 'interrupted');
+      } catch (err) {
+        logger.warn(`skipping recording ${id}: ${(err as Error).message}`);
+      }
+    }
+    return manager;
+  }
+
+  async start(request: StartRecording): Promise<RecordingInfo> {
+    const id = newGroupId('rec');
+    const file: RecordingFile = {
+      id,
+      name: request.name ?? id,
+      channels: [...new Set(request.channels)],
+      started: new Date().toISOString(),
+      finished: null,
+      stop_reason: null,
+      max_seconds: request.max_seconds ?? null,
+      max_bytes: request.max_bytes ?? null,
+      packets: 0,
+      bytes: 0,
+      lost: 0,
+      durable_seq: {},
+    };
+    await mkdir(join(this.dir, id), { recursive: true });
+    await this.save(file);
+    const writer = await LogWriter.open<number>(join(this.dir, id, LOG));
+    const recording = new ActiveRecording(
+      file,
+      writer,
+      (reason) => void this.stop(id, reason).catch((err: Error) => this.logger.error(err.message)),
+    );
+    this.files.set(id, file);
+    this.active.set(id, recording);
+    try {
+      recording.attach(this.source, request.lookback ?? false);
+    } catch (err) {
+      await this.stop(id, 'failed');
+      throw err;
+    }
+    return this.describe(file);
+  }
+
+  /** Stops a recording (once; later calls get the same answer) and exports its arrays. */
+  stop(id: string, reason = 'stopped'): Promise<RecordingInfo> {
+    const file = this.require(id);
+    const pending = this.stopping.get(id);
+    if (pending) return pending;
+    if (file.finished !== null) return Promise.resolve(this.describe(file));
+    const done = this.finish(file, reason).finally(() => this.stopping.delete(id));
+    this.stopping.set(id, done);
+    return done;
+  }
+
+  list(): RecordingInfo[] {
+    return [...this.files.values()].map((file) => this.describe(file));
+  }
+
+  get(id: string): RecordingInfo {
+    return this.describe(this.require(id));
+  }
+
+  /** The log of a recording, for replay. */
+  logPath(id: string): { path: string; channels: string[] } {
+    const file = this.require(id);
+    return { path: join(this.dir, id, LOG), channels: file.channels };
+  }
+
+  /** Stops every active recording, e.g. when the server shuts down. */
+  async close(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.stop(id, 'server stopped')));
+  }
+
+  private require(id: string): RecordingFile {
+    const file = this.files.get(id);
+    if (!file) throw new NotFoundError(`no recording ${JSON.stringify(id)}`);
+    return file;
+  }
+
+  private async finish(file: RecordingFile, reason: string): Promise<RecordingInfo> {
+    const recording = this.active.get(file.id);
+    if (recording) {
+      recording.detach();
+      await recording.writer.close();
+      this.active.delete(file.id);
+      file.packets = recording.packets;
+      file.bytes = recording.writer.bytes;
+      file.lost = recording.writer.lost;
+      file.durable_seq = this.durableSeqs(file, recording);
+    }
+    const logPath = join(this.dir, file.id, LOG);
+    const exported = await exportLog(logPath, file.channels, () => this.store.tempPath());
+    if (!recording) {
+      // Interrupted: what counts is what the log holds.
+      file.packets = exported.packets;
+      file.durable_seq = exported.lastSeq;
+      file.bytes = (await stat(logPath).catch(() => ({ size: 0 }))).size;
+    }
+    try {
+      await this.store.commitGroup(file.id, file.name, exported.arrays);
+    } catch (err) {
+      await Promise.all(exported.arrays.map((e) => rm(e.tempPath, { force: true })));
+      throw err;
+    }
+    file.finished = new Date().toISOString();
+    file.stop_reason = reason;
+    await this.save(file);
+    return this.describe(file);
+  }
+
+  private durableSeqs(file: RecordingFile, recording: ActiveRecording): Record<string, number> {
+    return Object.fromEntries([...recording.writer.durable].map(([index, seq]) => [file.channels[index]!, seq]));
+  }
+
+  private async save(file: RecordingFile): Promise<void> {
+    await this.store.writeFileDurably(join(this.dir, file.id, META), JSON.stringify(file));
+  }
+
+  private describe(file: RecordingFile): RecordingInfo {
+    const recording = this.active.get(file.id);
+    const end = file.finished ? Date.parse(file.finished) : Date.now();
+    const arrays = file.finished
+      ? this.store.groupArrays(file.id).map(({ index, name, shape, dtype }) => ({ index, name, shape, dtype }))
+      : [];
+    return {
+      id: file.id,
+      name: file.name,
+      state: file.finished ? 'finished' : 'recording',
+      channels: file.channels,
+      started: file.started,
+      finished: file.finished,
+      stop_reason: file.stop_reason,
+      max_seconds: file.max_seconds,
+      max_bytes: file.max_bytes,
+      bytes: recording?.writer.bytes ?? file.bytes,
+      duration: Math.max(0, (end - Date.parse(file.started)) / 1000),
+      lost: recording?.writer.lost ?? file.lost,
+      packets: recording?.packets ?? file.packets,
+      durable_seq: recording ? this.durableSeqs(file, recording) : file.durable_seq,
+      arrays,
+      group: file.id,
+    };
+  }
+}
