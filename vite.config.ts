@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, defineConfig } from 'vite';
 import { CSP_DIRECTIVES, serializeCsp } from './common/contentSecurityPolicy.js';
@@ -24,11 +25,31 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * dockview-core's stylesheet as `virtual:dockview-core.css`. Its ES module build ships no CSS file;
+ * its UMD build carries the stylesheet as one string that it would inject inline, which our
+ * Content-Security-Policy (style-src 'self') forbids. This serves that string as a real stylesheet.
+ */
+function dockviewCss(): Plugin {
+  const id = 'virtual:dockview-core.css';
+  return {
+    name: 'npy-studio:dockview-css',
+    resolveId: (source) => (source === id ? `\0${id}` : undefined),
+    load(resolved) {
+      if (resolved !== `\0${id}`) return undefined;
+      const bundle = readFileSync(fromHere('./node_modules/dockview-core/dist/dockview-core.js'), 'utf8');
+      const css = /\.textContent = ("(?:[^"\\]|\\.)*");/.exec(bundle)?.[1];
+      if (!css) throw new Error('dockview-core: its stylesheet was not found in dist/dockview-core.js');
+      return JSON.parse(css) as string;
+    },
+  };
+}
+
 export default defineConfig({
   root: fromHere('./renderer'),
   // Relative asset URLs: the same build is served by the server at `/` and by Electron at `app://npy-studio/`.
   base: './',
-  plugins: [contentSecurityPolicyMeta()],
+  plugins: [contentSecurityPolicyMeta(), dockviewCss()],
   build: {
     outDir: fromHere('./dist/renderer'),
     emptyOutDir: true,

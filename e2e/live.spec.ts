@@ -36,10 +36,12 @@ test.describe('demo stream', () => {
     await page.getByTestId('live-stop').click();
     // The server sends the stopped status after its last packet, on the same socket.
     await expect(page.getByTestId('status-streaming')).toHaveAttribute('data-value', 'false');
-    const stopped = (await liveStats(page)).packets;
-    // Absence cannot be awaited: give the demo (a packet every 20 ms) ample time to show up if it were still running.
-    await page.waitForTimeout(400);
-    expect((await liveStats(page)).packets).toBe(stopped);
+    // Stopped means every packet the server made reached the page, and the server makes no more:
+    // the page's count meets the server's, and the server's channel is no longer streaming.
+    const demo = () => server.hub.list().find((c) => c.name === 'demo')!;
+    expect(demo().streaming).toBe(false);
+    await expect.poll(async () => (await liveStats(page)).packets).toBe(demo().packets);
+    expect(demo().streaming).toBe(false);
   });
 
   test('pause freezes the view while packets keep arriving; CSV holds exactly the points shown', async ({ page }) => {
@@ -129,24 +131,21 @@ test('a channel of shape (k, n) draws k lines with a legend', async ({ page }) =
   await saveScreenshot(page, 'live-multi-series');
 });
 
-test('keeps up with 10 kHz in a 100,000-point window', async ({ page }) => {
+// How fast it draws at 10 kHz is a bench figure (scripts/bench/workspace.bench.ts: live_view_frame_ms);
+// here: that a 100,000-point window fills at that rate with nothing lost and frames coalesced.
+test('fills a 100,000-point window at 10 kHz with nothing lost, drawing fewer frames than packets', async ({ page }) => {
   server = await startTestServer({ streamRate: 100, pointsPerPacket: 100 });
   await openApp(page, server.url, 'live');
   await page.getByTestId('live-window').selectOption('100000');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
   await page.getByTestId('live-start').click();
-  await expect.poll(async () => (await liveStats(page)).pointsShown, { timeout: 20_000 }).toBeGreaterThanOrEqual(50_000);
+  await expect.poll(async () => (await liveStats(page)).pointsShown, { timeout: 60_000 }).toBe(100_000);
 
   const before = await liveStats(page);
-  const started = Date.now();
   await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(before.packets + 200);
   const after = await liveStats(page);
-  const seconds = (Date.now() - started) / 1000;
-  const framesPerSecond = (after.framesDrawn - before.framesDrawn) / seconds;
-  test.info().annotations.push({ type: 'frames/s at 10 kHz, 100k window', description: framesPerSecond.toFixed(1) });
-  // Headless Chromium without a GPU still manages well over 10 frames/s; and frames are not drawn per packet.
-  expect(framesPerSecond).toBeGreaterThan(10);
+  expect(after.framesDrawn).toBeGreaterThan(before.framesDrawn);
+  // At most one frame per animation frame, however many packets arrive in it.
   expect(after.framesDrawn - before.framesDrawn).toBeLessThan(after.packets - before.packets);
-  expect(after).toMatchObject({ lost: 0, dropped: 0 });
-  await expect.poll(async () => Number(await page.getByTestId('status-point-rate').getAttribute('data-value'))).toBeGreaterThan(7_000);
+  expect(after).toMatchObject({ lost: 0, dropped: 0, pointsShown: 100_000 });
 });

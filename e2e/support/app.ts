@@ -17,7 +17,12 @@ interface PageGlobals {
 }
 
 /** Opens the UI served by `serverUrl` on a tab and waits for it to start. */
-export async function openApp(page: Page, serverUrl: string, tab: 'live' | 'arrays' | 'connection' = 'live', query = ''): Promise<void> {
+export async function openApp(
+  page: Page,
+  serverUrl: string,
+  tab: 'live' | 'workspace' | 'arrays' | 'connection' = 'live',
+  query = '',
+): Promise<void> {
   await page.goto(`${serverUrl}/${query}#${tab}`);
   await expect(page.locator('body[data-ready="true"]')).toBeAttached();
 }

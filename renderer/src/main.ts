@@ -1,3 +1,4 @@
+import 'virtual:dockview-core.css';
 import './styles.css';
 import { ArraysView } from './arrays/arraysView.js';
 import { desktopConfig } from './app/desktop.js';
@@ -9,6 +10,8 @@ import { ConnectionView } from './connection/connectionView.js';
 import { RecentHosts, pageStorage } from './connection/recentHosts.js';
 import { initialServer } from './connection/serverAddress.js';
 import { LiveView } from './live/liveView.js';
+import { exposeWorkspaceStats } from './app/workspaceHook.js';
+import { WorkspaceView } from './workspace/workspaceView.js';
 
 async function main(): Promise<void> {
   // A file dropped outside the drop zone would otherwise replace the app with the file.
@@ -20,9 +23,11 @@ async function main(): Promise<void> {
     recent.withRememberedToken(initialServer({ search: location.search, desktopServerUrl: desktop?.serverUrl, origin: location.origin })),
   );
   const live = new LiveView(byTestId('view-live'), server);
+  const workspace = new WorkspaceView(byTestId('view-workspace'), server);
   const arrays = new ArraysView(byTestId('view-arrays'), server);
   new ConnectionView(byTestId('view-connection'), server, recent, desktop);
   exposeLiveStats(() => live.stats());
+  exposeWorkspaceStats(() => workspace.stats());
 
   const tabs = new Tabs(
     Object.fromEntries(TABS.map((name) => [name, byTestId(`tab-${name}`)])) as Record<TabName, HTMLElement>,
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
   );
   const activate = () => {
     live.setActive(tabs.current === 'live');
+    workspace.setActive(tabs.current === 'workspace');
     arrays.setActive(tabs.current === 'arrays');
   };
   tabs.addEventListener('change', activate);

@@ -1,11 +1,11 @@
-export const TABS = ['live', 'arrays', 'connection'] as const;
+export const TABS = ['live', 'workspace', 'arrays', 'connection'] as const;
 export type TabName = (typeof TABS)[number];
 
 function isTab(name: string): name is TabName {
   return (TABS as readonly string[]).includes(name);
 }
 
-/** Tabs shown by the URL fragment (#live, #arrays, #connection), so a view can be linked to. */
+/** Tabs shown by the URL fragment (#live, #workspace, #arrays, #connection), so a view can be linked to. */
 export class Tabs extends EventTarget {
   current: TabName = 'live';
 

@@ -1,0 +1,81 @@
+import type { ChannelBuffer, ChannelStore, SeriesRef } from '../channelStore.js';
+import type { PanelConfigOf, PanelKind } from '../layout.js';
+import type { TimeAxis } from '../timeAxis.js';
+
+/** What every panel draws from: the one store and the one time axis. */
+export interface PanelContext {
+  store: ChannelStore;
+  axis: TimeAxis;
+}
+
+/** One series' samples in the visible range, for export. */
+export interface ExportSeries {
+  ref: SeriesRef;
+  label: string;
+  t: Float64Array;
+  index: Float64Array;
+  values: Float64Array;
+}
+
+/** What a panel reports to the status line and the test hook. */
+export interface PanelReport {
+  /** Points drawn in the last frame (after decimation for plots). */
+  pointsShown: number;
+  /** Values under the hover cursor (or the newest), as text, one per series. */
+  readout: string[];
+  /** The x range drawn (time panels). */
+  xRange?: { min: number; max: number };
+}
+
+/**
+ * One panel type = one module implementing this. The host (panelHost.ts) gives it a body element
+ * and the shared context, and calls `draw` once per frame in which data or the view changed.
+ */
+export interface WorkspacePanel<K extends PanelKind = PanelKind> {
+  readonly kind: K;
+  /** The panel's own content, placed below the host's header. */
+  readonly element: HTMLElement;
+  config(): PanelConfigOf<K>;
+  /** Series the panel shows, in order (for the header's chips). */
+  series(): SeriesRef[];
+  addSeries(ref: SeriesRef): void;
+  removeSeries(position: number): void;
+  /** Draws what changed; returns whether the drawing shows new data. */
+  draw(dataChanged: boolean): boolean;
+  report(): PanelReport;
+  /** The visible range of each series, exactly as drawn (before decimation). */
+  visibleSeries(): ExportSeries[];
+  /** The canvas to save as PNG. */
+  canvas(): HTMLCanvasElement;
+  dispose(): void;
+}
+
+/** The label of a series wherever it appears: `channel.name [unit]`. */
+export function seriesLabel(store: ChannelStore, ref: SeriesRef): string {
+  const channel = store.get(ref.channel);
+  const name = channel ? channel.seriesName(ref.series) : ref.series ? `y[${ref.series}]` : 'y';
+  const unit = channel?.seriesUnit(ref.series);
+  return `${ref.channel}.${name}${unit ? ` [${unit}]` : ''}`;
+}
+
+/** The x column of a channel on the workspace's axis: sample times or sample indices. */
+export function xColumn(channel: ChannelBuffer, axis: TimeAxis): Float64Array {
+  return axis.state.mode === 'time' ? channel.t.view() : channel.index.view();
+}
+
+/** A series' values, or undefined while its channel (or that series) has not arrived. */
+export function seriesValues(channel: ChannelBuffer | undefined, series: number): Float64Array | undefined {
+  return channel?.values[series]?.view();
+}
+
+/** Canvas with the page's pixel ratio, sized to its box. */
+export function fitCanvas(canvas: HTMLCanvasElement): { width: number; height: number } {
+  const width = Math.max(1, canvas.clientWidth);
+  const height = Math.max(1, canvas.clientHeight);
+  const ratio = devicePixelRatio;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  return { width, height };
+}

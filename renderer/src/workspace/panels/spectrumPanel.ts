@@ -1,0 +1,112 @@
+import { h } from '../../app/dom.js';
+import type { LineChart } from '../../charts/lineOptions.js';
+import { seriesColour } from '../../charts/theme.js';
+import { formatValue } from '../../data/format.js';
+import type { SeriesRef } from '../channelStore.js';
+import type { PanelConfigOf } from '../layout.js';
+import { sampleRateOf, spectrum } from '../spectrum.js';
+import { createPlotChart } from './plotChart.js';
+import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel } from './panel.js';
+import { withSeries, withoutSeries } from './seriesListPanel.js';
+import { visibleSeriesOf } from './timePlot.js';
+
+/** FFT amplitude or PSD of each series over the visible time range, on a log or linear y axis. */
+export class SpectrumPanel implements WorkspacePanel<'spectrum'> {
+  readonly kind = 'spectrum';
+  readonly element: HTMLElement;
+  private readonly canvasElement: HTMLCanvasElement;
+  private readonly chart: LineChart;
+  private readonly note: HTMLElement;
+  private settings: PanelConfigOf<'spectrum'>;
+  private pointsShown = 0;
+  private peaks: string[] = [];
+
+  constructor(
+    private readonly context: PanelContext,
+    config: PanelConfigOf<'spectrum'>,
+  ) {
+    this.settings = config;
+    this.canvasElement = h('canvas', { 'data-testid': 'panel-canvas', role: 'img', 'aria-label': 'Spectrum' });
+    const scale = h(
+      'select',
+      { 'data-testid': 'spectrum-scale', title: 'Amplitude (units) or power spectral density (units²/Hz)' },
+      h('option', { value: 'amplitude' }, 'amplitude'),
+      h('option', { value: 'psd' }, 'PSD'),
+    );
+    const log = h('input', { type: 'checkbox', 'data-testid': 'spectrum-log' });
+    scale.value = config.scale;
+    log.checked = config.log;
+    scale.addEventListener('change', () => (this.settings = { ...this.settings, scale: scale.value === 'psd' ? 'psd' : 'amplitude' }));
+    log.addEventListener('change', () => (this.settings = { ...this.settings, log: log.checked }));
+    this.note = h('span', { class: 'muted small', 'data-testid': 'spectrum-note' });
+    this.element = h(
+      'div',
+      { class: 'panel-body' },
+      h('div', { class: 'panel-options' }, scale, h('label', { class: 'check' }, log, ' log y'), this.note),
+      h('div', { class: 'plot-box' }, this.canvasElement),
+    );
+    this.chart = createPlotChart(this.canvasElement, { xTitle: 'Hz', yTitle: '' });
+    this.chart.options.scales!.x!.ticks!.callback = (value) => `${formatValue(Number(value))} Hz`;
+    this.chart.options.scales!.y!.ticks = { callback: (value) => formatValue(Number(value)) };
+  }
+
+  config(): PanelConfigOf<'spectrum'> {
+    return this.settings;
+  }
+
+  series(): SeriesRef[] {
+    return this.settings.series;
+  }
+
+  addSeries(ref: SeriesRef): void {
+    this.settings = withSeries(this.settings, ref);
+  }
+
+  removeSeries(position: number): void {
+    this.settings = withoutSeries(this.settings, position);
+  }
+
+  draw(): boolean {
+    const visible = this.visibleSeries();
+    const datasets = this.chart.data.datasets;
+    datasets.length = 0;
+    this.peaks = [];
+    let size = 0;
+    let points = 0;
+    visible.forEach((entry, d) => {
+      const result = spectrum(entry.values, sampleRateOf(entry.t), this.settings.scale);
+      if (!result) return;
+      size = Math.max(size, result.size);
+      // A log axis cannot show 0 (the DC bin after removing the mean): start at the first bin.
+      const data = Array.from(result.frequency.subarray(1), (x, k) => ({ x, y: result.value[k + 1]! }));
+      points += data.length;
+      let peak = 1;
+      for (let k = 2; k < result.value.length; k++) if (result.value[k]! > result.value[peak]!) peak = k;
+      this.peaks.push(`${entry.label} peak ${formatValue(result.frequency[peak]!)} Hz`);
+      const colour = seriesColour(d);
+      datasets.push({ label: entry.label, data, borderColor: colour, backgroundColor: colour });
+    });
+    const scales = this.chart.options.scales!;
+    scales.y!.type = this.settings.log ? 'logarithmic' : 'linear';
+    this.note.textContent = size ? `${size} samples` : visible.length ? 'too few samples in view' : '';
+    this.chart.update('none');
+    this.pointsShown = points;
+    return points > 0;
+  }
+
+  report(): PanelReport {
+    return { pointsShown: this.pointsShown, readout: this.peaks };
+  }
+
+  visibleSeries(): ExportSeries[] {
+    return visibleSeriesOf(this.context, this.settings.series);
+  }
+
+  canvas(): HTMLCanvasElement {
+    return this.canvasElement;
+  }
+
+  dispose(): void {
+    this.chart.destroy();
+  }
+}

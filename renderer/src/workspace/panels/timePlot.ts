@@ -1,0 +1,279 @@
+import { h } from '../../app/dom.js';
+import type { LineChart } from '../../charts/lineOptions.js';
+import { columnPoints, decimatedColumns } from '../../charts/points.js';
+import { seriesColour } from '../../charts/theme.js';
+import { formatValue } from '../../data/format.js';
+import { type SeriesRef, nearestIndex, rangeIndices } from '../channelStore.js';
+import type { AxisScale, PanelConfigOf, TimeSeriesConfig } from '../layout.js';
+import { createPlotChart } from './plotChart.js';
+import {
+  type ExportSeries,
+  type PanelContext,
+  type PanelReport,
+  type WorkspacePanel,
+  seriesLabel,
+  seriesValues,
+  xColumn,
+} from './panel.js';
+
+const WHEEL_ZOOM = 1.15;
+
+/**
+ * Any number of series from any channels against the workspace's time axis, each on the left or
+ * right y axis, each axis autoscaled or fixed. Wheel zooms, drag pans, double-click follows the
+ * newest data again; all of it moves every time panel, since they share the axis.
+ */
+export class TimePlotPanel implements WorkspacePanel<'time'> {
+  readonly kind = 'time';
+  readonly element: HTMLElement;
+  private readonly canvasElement: HTMLCanvasElement;
+  private readonly chart: LineChart;
+  private readonly scaleInputs: Record<'left' | 'right', HTMLElement>;
+  private settings: PanelConfigOf<'time'>;
+  private pointsShown = 0;
+
+  constructor(
+    private readonly context: PanelContext,
+    config: PanelConfigOf<'time'>,
+  ) {
+    this.settings = config;
+    this.canvasElement = h('canvas', { 'data-testid': 'panel-canvas', role: 'img', 'aria-label': 'Time plot' });
+    this.scaleInputs = { left: this.scaleControl('left'), right: this.scaleControl('right') };
+    this.element = h(
+      'div',
+      { class: 'panel-body time-plot' },
+      h('div', { class: 'panel-options' }, this.scaleInputs.left, this.scaleInputs.right),
+      h('div', { class: 'plot-box' }, this.canvasElement),
+    );
+    this.chart = createPlotChart(this.canvasElement, { xTitle: 'time', yTitle: '', axis: context.axis });
+    this.attachGestures();
+  }
+
+  config(): PanelConfigOf<'time'> {
+    return this.settings;
+  }
+
+  series(): SeriesRef[] {
+    return this.settings.series;
+  }
+
+  addSeries(ref: SeriesRef, axis: 'left' | 'right' = 'left'): void {
+    if (this.settings.series.some((s) => s.channel === ref.channel && s.series === ref.series)) return;
+    const used = new Set(this.settings.series.map((s) => s.colour));
+    let colourIndex = this.settings.series.length;
+    while (used.has(seriesColour(colourIndex)) && colourIndex < this.settings.series.length + 10) colourIndex++;
+    this.settings = { ...this.settings, series: [...this.settings.series, { ...ref, axis, colour: seriesColour(colourIndex) }] };
+  }
+
+  removeSeries(position: number): void {
+    this.settings = { ...this.settings, series: this.settings.series.filter((_, i) => i !== position) };
+  }
+
+  /** Moves a series to the other y axis. */
+  toggleAxis(position: number): void {
+    this.settings = {
+      ...this.settings,
+      series: this.settings.series.map((s, i) => (i === position ? { ...s, axis: s.axis === 'left' ? 'right' : 'left' } : s)),
+    };
+  }
+
+  setColour(position: number, colour: string): void {
+    this.settings = { ...this.settings, series: this.settings.series.map((s, i) => (i === position ? { ...s, colour } : s)) };
+  }
+
+  setScale(side: 'left' | 'right', scale: AxisScale): void {
+    this.settings = { ...this.settings, [side]: scale };
+  }
+
+  draw(): boolean {
+    const { store, axis } = this.context;
+    const range = axis.visible();
+    const buckets = Math.max(
+      16,
+      Math.round(this.chart.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvasElement.clientWidth),
+    );
+    const datasets = this.chart.data.datasets;
+    datasets.length = this.settings.series.length;
+    let points = 0;
+    let usesRight = false;
+    this.settings.series.forEach((entry: TimeSeriesConfig, d) => {
+      const channel = store.get(entry.channel);
+      const values = seriesValues(channel, entry.series);
+      let data: { x: number; y: number }[] = [];
+      if (channel && values) {
+        const x = xColumn(channel, axis);
+        const { from, to } = rangeIndices(x, range.min, range.max);
+        data = columnPoints(
+          decimatedColumns(
+            (i) => x[i]!,
+            (i) => values[i]!,
+            from,
+            to,
+            buckets,
+          ),
+        );
+        points += data.length;
+      }
+      usesRight ||= entry.axis === 'right';
+      const colour = entry.colour ?? seriesColour(d);
+      const existing = datasets[d];
+      if (existing) {
+        existing.data = data;
+        existing.borderColor = existing.backgroundColor = colour;
+        existing.yAxisID = entry.axis === 'right' ? 'y2' : 'y';
+        existing.label = seriesLabel(store, entry);
+      } else {
+        datasets[d] = {
+          label: seriesLabel(store, entry),
+          data,
+          borderColor: colour,
+          backgroundColor: colour,
+          yAxisID: entry.axis === 'right' ? 'y2' : 'y',
+        };
+      }
+    });
+    const scales = this.chart.options.scales!;
+    scales.x!.min = range.min;
+    scales.x!.max = range.max;
+    applyScale(scales.y!, this.settings.left);
+    applyScale(scales.y2!, this.settings.right);
+    scales.y2!.display = usesRight;
+    this.chart.update('none');
+    this.pointsShown = points;
+    return points > 0;
+  }
+
+  /** Redraws for a new hover cursor without re-decimating. */
+  redrawCursor(): void {
+    this.chart.draw();
+  }
+
+  report(): PanelReport {
+    const { store, axis } = this.context;
+    const at = axis.hover ?? axis.visible().max;
+    const readout = this.settings.series.map((entry) => {
+      const channel = store.get(entry.channel);
+      const values = seriesValues(channel, entry.series);
+      if (!channel || !values) return `${seriesLabel(store, entry)} —`;
+      const i = nearestIndex(xColumn(channel, axis), at);
+      return `${seriesLabel(store, entry)} ${i < 0 ? '—' : formatValue(values[i]!)}`;
+    });
+    const x = this.chart.scales.x;
+    return { pointsShown: this.pointsShown, readout, xRange: x ? { min: x.min, max: x.max } : undefined };
+  }
+
+  visibleSeries(): ExportSeries[] {
+    return visibleSeriesOf(this.context, this.settings.series);
+  }
+
+  canvas(): HTMLCanvasElement {
+    return this.canvasElement;
+  }
+
+  dispose(): void {
+    this.chart.destroy();
+  }
+
+  private scaleControl(side: 'left' | 'right'): HTMLElement {
+    const select = h(
+      'select',
+      { 'data-testid': `scale-${side}`, title: `${side} y axis: autoscale or a fixed range` },
+      h('option', { value: 'auto' }, `${side === 'left' ? 'Left' : 'Right'} y: auto`),
+      h('option', { value: 'fixed' }, `${side === 'left' ? 'Left' : 'Right'} y: fixed`),
+    );
+    const min = h('input', {
+      type: 'number',
+      step: 'any',
+      size: '5',
+      'aria-label': `${side} y minimum`,
+      'data-testid': `scale-${side}-min`,
+    });
+    const max = h('input', {
+      type: 'number',
+      step: 'any',
+      size: '5',
+      'aria-label': `${side} y maximum`,
+      'data-testid': `scale-${side}-max`,
+    });
+    const show = () => {
+      const scale = this.settings[side];
+      select.value = scale.mode;
+      min.hidden = max.hidden = scale.mode === 'auto';
+      if (scale.mode === 'fixed') {
+        min.value = String(scale.min);
+        max.value = String(scale.max);
+      }
+    };
+    const read = () => {
+      if (select.value === 'auto') this.setScale(side, { mode: 'auto' });
+      else {
+        const axis = this.chart.scales[side === 'left' ? 'y' : 'y2'];
+        const low = min.value === '' ? (axis?.min ?? 0) : Number(min.value);
+        const high = max.value === '' ? (axis?.max ?? 1) : Number(max.value);
+        if (high > low) this.setScale(side, { mode: 'fixed', min: low, max: high });
+      }
+      show();
+      this.draw();
+    };
+    for (const control of [select, min, max]) control.addEventListener('change', read);
+    queueMicrotask(show);
+    return h('span', { class: 'scale-control' }, select, min, max);
+  }
+
+  private attachGestures(): void {
+    const { axis } = this.context;
+    const canvas = this.canvasElement;
+    const xAt = (event: MouseEvent) => this.chart.scales.x?.getValueForPixel(event.offsetX);
+    canvas.addEventListener(
+      'wheel',
+      (event) => {
+        event.preventDefault();
+        axis.zoom(event.deltaY < 0 ? 1 / WHEEL_ZOOM : WHEEL_ZOOM, xAt(event));
+      },
+      { passive: false },
+    );
+    let dragFrom: { pixel: number; min: number; max: number } | undefined;
+    canvas.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      const { min, max } = axis.visible();
+      dragFrom = { pixel: event.offsetX, min, max };
+      canvas.setPointerCapture(event.pointerId);
+    });
+    canvas.addEventListener('pointermove', (event) => {
+      if (dragFrom) {
+        const area = this.chart.chartArea;
+        const shift = ((dragFrom.pixel - event.offsetX) / Math.max(1, area.right - area.left)) * (dragFrom.max - dragFrom.min);
+        if (shift !== 0) axis.setRange({ min: dragFrom.min + shift, max: dragFrom.max + shift });
+      }
+      axis.setHover(xAt(event));
+    });
+    canvas.addEventListener('pointerup', () => (dragFrom = undefined));
+    canvas.addEventListener('pointerleave', () => axis.setHover(undefined));
+    canvas.addEventListener('dblclick', () => axis.followLatest());
+  }
+}
+
+function applyScale(scale: { min?: unknown; max?: unknown }, setting: AxisScale): void {
+  scale.min = setting.mode === 'fixed' ? setting.min : undefined;
+  scale.max = setting.mode === 'fixed' ? setting.max : undefined;
+}
+
+/** Each series' samples inside the axis's visible range, exactly (no margin, no decimation). */
+export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly SeriesRef[]): ExportSeries[] {
+  const range = axis.visible();
+  return refs.flatMap((ref) => {
+    const channel = store.get(ref.channel);
+    const values = seriesValues(channel, ref.series);
+    if (!channel || !values) return [];
+    const { from, to } = rangeIndices(xColumn(channel, axis), range.min, range.max, 0);
+    return [
+      {
+        ref,
+        label: seriesLabel(store, ref),
+        t: channel.t.view().slice(from, to),
+        index: channel.index.view().slice(from, to),
+        values: values.slice(from, to),
+      },
+    ];
+  });
+}

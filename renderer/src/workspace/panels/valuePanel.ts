@@ -1,0 +1,93 @@
+import { h } from '../../app/dom.js';
+import { formatValue } from '../../data/format.js';
+import { type SeriesRef, lowerBound } from '../channelStore.js';
+import type { PanelConfigOf } from '../layout.js';
+import {
+  type ExportSeries,
+  type PanelContext,
+  type PanelReport,
+  type WorkspacePanel,
+  seriesLabel,
+  seriesValues,
+  xColumn,
+} from './panel.js';
+import { withSeries, withoutSeries } from './seriesListPanel.js';
+import { textCanvas } from './statsPanel.js';
+import { visibleSeriesOf } from './timePlot.js';
+
+/** The newest value of each series (as of the visible range's end, so Pause freezes it too), in large type. */
+export class ValuePanel implements WorkspacePanel<'value'> {
+  readonly kind = 'value';
+  readonly element: HTMLElement;
+  private settings: PanelConfigOf<'value'>;
+  private values: string[] = [];
+
+  constructor(
+    private readonly context: PanelContext,
+    config: PanelConfigOf<'value'>,
+  ) {
+    this.settings = config;
+    this.element = h('div', { class: 'panel-body value-panel', 'data-testid': 'value-list' });
+  }
+
+  config(): PanelConfigOf<'value'> {
+    return this.settings;
+  }
+
+  series(): SeriesRef[] {
+    return this.settings.series;
+  }
+
+  addSeries(ref: SeriesRef): void {
+    this.settings = withSeries(this.settings, ref);
+  }
+
+  removeSeries(position: number): void {
+    this.settings = withoutSeries(this.settings, position);
+  }
+
+  draw(): boolean {
+    const { store, axis } = this.context;
+    const end = axis.visible().max;
+    this.values = [];
+    this.element.replaceChildren(
+      ...this.settings.series.map((ref) => {
+        const channel = store.get(ref.channel);
+        const values = seriesValues(channel, ref.series);
+        const i = channel && values ? lowerBound(xColumn(channel, axis), end + 1e-9) - 1 : -1;
+        const text = values && i >= 0 ? formatValue(values[i]!) : '—';
+        this.values.push(text);
+        const unit = channel?.seriesUnit(ref.series) ?? '';
+        return h(
+          'div',
+          { class: 'value-item' },
+          h('div', { class: 'value-label' }, seriesLabel(store, ref)),
+          h(
+            'div',
+            { class: 'value-number mono', 'data-testid': 'value-number' },
+            text,
+            unit ? h('span', { class: 'value-unit' }, ` ${unit}`) : '',
+          ),
+        );
+      }),
+    );
+    return this.values.some((v) => v !== '—');
+  }
+
+  report(): PanelReport {
+    return { pointsShown: this.values.length, readout: this.values };
+  }
+
+  visibleSeries(): ExportSeries[] {
+    return visibleSeriesOf(this.context, this.settings.series);
+  }
+
+  canvas(): HTMLCanvasElement {
+    return textCanvas(
+      this.settings.series.map((ref, i) => `${seriesLabel(this.context.store, ref)}  ${this.values[i] ?? ''}`),
+      this.element.clientWidth,
+    );
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,79 @@
+import FFT from 'fft.js';
+
+export type SpectrumScale = 'amplitude' | 'psd';
+
+export interface Spectrum {
+  /** Frequencies in Hz, 0 to Nyquist. */
+  frequency: Float64Array;
+  /** Amplitude (the signal's units) or power spectral density (units² / Hz). */
+  value: Float64Array;
+  /** Samples transformed (a power of two). */
+  size: number;
+}
+
+const MAX_SIZE = 1 << 16;
+const transforms = new Map<number, FFT>();
+
+/** The largest power of two not above `n` (and not above 65,536). */
+export function fftSize(n: number): number {
+  let size = 1;
+  while (size * 2 <= Math.min(n, MAX_SIZE)) size *= 2;
+  return size;
+}
+
+/**
+ * The one-sided spectrum of the newest power-of-two samples of `values` taken at `sampleRate`,
+ * mean removed and Hann-windowed: a sine of amplitude A reads A at its frequency in `amplitude`;
+ * `psd` integrates to the signal's variance. Non-finite samples count as the mean. Undefined for
+ * fewer than 4 samples.
+ */
+export function spectrum(values: Float64Array, sampleRate: number, scale: SpectrumScale): Spectrum | undefined {
+  const size = fftSize(values.length);
+  if (size < 4 || !(sampleRate > 0)) return undefined;
+  const samples = values.subarray(values.length - size);
+  let sum = 0;
+  let finite = 0;
+  for (const value of samples) {
+    if (Number.isFinite(value)) {
+      sum += value;
+      finite++;
+    }
+  }
+  const mean = finite ? sum / finite : 0;
+  const input = new Float64Array(size);
+  let windowSum = 0;
+  let windowSquares = 0;
+  for (let i = 0; i < size; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
+    windowSum += w;
+    windowSquares += w * w;
+    const value = samples[i]!;
+    input[i] = (Number.isFinite(value) ? value - mean : 0) * w;
+  }
+  let fft = transforms.get(size);
+  if (!fft) transforms.set(size, (fft = new FFT(size)));
+  const out = fft.createComplexArray();
+  fft.realTransform(out, input);
+  const bins = size / 2 + 1;
+  const frequency = new Float64Array(bins);
+  const value = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) {
+    const power = out[2 * k]! ** 2 + out[2 * k + 1]! ** 2;
+    // One-sided: every bin but DC and Nyquist also holds its negative-frequency twin.
+    const sides = k === 0 || k === size / 2 ? 1 : 2;
+    frequency[k] = (k * sampleRate) / size;
+    value[k] = scale === 'amplitude' ? (sides * Math.sqrt(power)) / windowSum : (sides * power) / (sampleRate * windowSquares);
+  }
+  return { frequency, value, size };
+}
+
+/** Samples per second from sample times: the median spacing, robust to gaps between packets. */
+export function sampleRateOf(times: Float64Array): number {
+  if (times.length < 2) return NaN;
+  const step = Math.max(1, Math.floor(times.length / 256));
+  const gaps: number[] = [];
+  for (let i = step; i < times.length; i += step) gaps.push((times[i]! - times[i - step]!) / step);
+  gaps.sort((a, b) => a - b);
+  const median = gaps[gaps.length >> 1]!;
+  return median > 0 ? 1 / median : NaN;
+}

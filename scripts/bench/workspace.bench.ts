@@ -1,0 +1,148 @@
+/**
+ * The workspace's frame figure for `npm run bench` (issue 12): ms between completed redraws that
+ * show new data, in the 8-panel scenario, beside the single live view measured the same way.
+ * Runs under Playwright's runner like ui.bench.ts (add it to this folder's playwright.config.ts).
+ *
+ * Scenario: a 1600 × 1000 page, 8 panels in a 4 × 2 grid, 16 series across 4 channels at 1 kHz
+ * (packets of 4 series × 10 samples, 100 per second per channel), a 60 s window, and a waterfall
+ * at 50 rows per second.
+ */
+import { loadavg } from 'node:os';
+import { type Page, test } from '@playwright/test';
+import WebSocket from 'ws';
+import { typedArrayToNpy } from '../../common/npy/typed.js';
+import { type TestServer, startTestServer } from '../../e2e/support/servers.js';
+import { percentile, report, round } from './stats.js';
+
+interface PageGlobals {
+  __npyWorkspace: { framesWithNewData: number; pointsKept: number };
+  __npyStudioStats: { framesDrawn: number; pointsShown: number };
+  requestAnimationFrame(callback: (time: number) => void): number;
+}
+
+const MEASURE_MS = 10_000;
+
+let server: TestServer;
+const producers: (() => void)[] = [];
+test.beforeAll(async () => {
+  server = await startTestServer();
+});
+test.afterAll(async () => {
+  for (const stop of producers.splice(0)) stop();
+  await server.dispose();
+});
+
+/** Sends `packet(i)` on `channel` every `intervalMs` until the bench ends. */
+async function produce(channel: string, intervalMs: number, packet: (i: number) => Uint8Array): Promise<void> {
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/publish?channel=${channel}`);
+  await new Promise((resolve) => socket.once('message', resolve));
+  let i = 0;
+  const timer = setInterval(() => socket.send(packet(i++)), intervalMs);
+  producers.push(() => {
+    clearInterval(timer);
+    socket.close();
+  });
+}
+
+/**
+ * In the page: on every animation frame, whether `counter()` moved since the last; the intervals
+ * between frames where it did are the intervals between redraws that showed new data.
+ */
+function redrawIntervals(page: Page, counter: 'workspace' | 'live'): Promise<number[]> {
+  return page.evaluate(
+    ({ counter, duration }) => {
+      const g = globalThis as unknown as PageGlobals;
+      const read = () => (counter === 'workspace' ? g.__npyWorkspace.framesWithNewData : g.__npyStudioStats.framesDrawn);
+      return new Promise<number[]>((resolve) => {
+        const intervals: number[] = [];
+        let last = read();
+        let lastTime = 0;
+        let start = 0;
+        const tick = (time: number) => {
+          start ||= time;
+          const now = read();
+          if (now !== last) {
+            if (lastTime) intervals.push(time - lastTime);
+            lastTime = time;
+            last = now;
+          }
+          if (time - start < duration) g.requestAnimationFrame(tick);
+          else resolve(intervals);
+        };
+        g.requestAnimationFrame(tick);
+      });
+    },
+    { counter, duration: MEASURE_MS },
+  );
+}
+
+function figure(name: string, intervals: number[], extra: Record<string, unknown>): void {
+  report({
+    figure: name,
+    p50: round(percentile(intervals, 50)),
+    p95: round(percentile(intervals, 95)),
+    redraws_per_s: round(intervals.length / (MEASURE_MS / 1000)),
+    target_p95_ms: 34,
+    note: 'ms between completed redraws showing new data; headless Chromium, software rendering (no GPU)',
+    load_average_1min: round(loadavg()[0]!),
+    ...extra,
+  });
+}
+
+test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows/s', async ({ page }) => {
+  test.setTimeout(240_000);
+  const channels = ['a', 'b', 'c', 'd'];
+  for (const [c, channel] of channels.entries()) {
+    await produce(channel, 10, (i) =>
+      typedArrayToNpy(
+        Float64Array.from({ length: 40 }, (_, j) => Math.floor(j / 10) * 2 + Math.sin((i * 10 + (j % 10)) / (20 + 5 * c))),
+        [4, 10],
+      ),
+    );
+  }
+  await produce('spectra', 20, (i) =>
+    typedArrayToNpy(Float64Array.from({ length: 256 }, (_, j) => Math.sin(j / 9 + i / 10) + Math.random() * 0.2)),
+  );
+  const time = (series: [string, number][]) => ({ kind: 'time', series: series.map(([channel, s]) => ({ channel, series: s })) });
+  const panels = [
+    ...channels.map((channel) => time([0, 1, 2, 3].map((s) => [channel, s]))),
+    time([
+      ['a', 0],
+      ['b', 0],
+    ]),
+    { kind: 'spectrum', series: [{ channel: 'a', series: 0 }] },
+    { kind: 'xy', x: { channel: 'a', series: 1 }, y: { channel: 'b', series: 1 } },
+    { kind: 'image', channel: 'spectra' },
+  ];
+  const layout = { axis: { window: { size: 60, unit: 's' } }, panels };
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(`${server.url}/?layout=${encodeURIComponent(JSON.stringify(layout))}#workspace`);
+  await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+  // Measure with the window as full as 60 s of data make it (16 series × 60,000 points), or after
+  // two minutes on a machine too loaded to receive that much; the figure says how full it was.
+  await page
+    .waitForFunction(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept >= 16 * 58_000, undefined, {
+      timeout: 120_000,
+      polling: 1000,
+    })
+    .catch(() => undefined);
+  const pointsKept = await page.evaluate(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept);
+  const intervals = await redrawIntervals(page, 'workspace');
+  figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
+});
+
+test('live view (single panel): 10 kHz, 100,000-point window, measured the same way', async ({ page }) => {
+  test.setTimeout(90_000);
+  const packet = typedArrayToNpy(new Float64Array(100).map((_, i) => Math.sin(i / 5)));
+  await produce('ui', 10, () => packet);
+  await page.goto(`${server.url}/#live`);
+  await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+  await page.getByTestId('live-window').selectOption('100000');
+  await page.getByTestId('live-channel').fill('ui');
+  await page.getByTestId('live-channel').press('Enter');
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__npyStudioStats.pointsShown >= 100_000, undefined, {
+    timeout: 60_000,
+  });
+  const intervals = await redrawIntervals(page, 'live');
+  figure('live_view_frame_ms', intervals, { panels: 1, series: 1, window_points: 100_000 });
+});
