@@ -59,14 +59,19 @@ async function renderArrayJson(store: ArrayStore, info: ArrayInfo, res: Response
     }
   } catch (err) {
     await cache?.abort();
-    if (err instanceof ClientGone) return;
+    // A client that went away is the error handler's one-line note, like every aborted download.
+    if (err instanceof ClientGone) throw Object.assign(err, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
     throw err;
   }
   res.end();
   void cache?.commit(); // fsync and rename after the reply: the client need not wait for the disk
 }
 
-class ClientGone extends Error {}
+class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
 
 /** Waits for the response to take more: true on 'drain', false when the client has gone. */
 function drained(res: Response): Promise<boolean> {

@@ -77,8 +77,12 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) =>
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(invalid(`member ${JSON.stringify(entry.fileName)}: ${err.message}`));
-      // A corrupt member can report a second error (e.g. inflate's) after the first ended the read; unheard, it would crash the server.
-      stream.on('error', () => {});
+      // yauzl emits a member's error (inflate's, a size mismatch) without destroying the stream, so a reader that starts
+      // iterating after it would wait forever: destroy it with the error, which the iterator then throws. Later errors
+      // (a corrupt member can report a second one) are heard here too; unheard, they would crash the server.
+      stream.on('error', (err) => {
+        if (!stream.destroyed) stream.destroy(err);
+      });
       resolve(stream);
     }),
   );
