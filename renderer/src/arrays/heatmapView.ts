@@ -1,6 +1,7 @@
 import { byTestId, setReadout } from '../app/dom.js';
 import { ColourLegend } from '../colour/colourLegend.js';
-import { type ColourMapName, type ColourScale, type RangeMode, colourize, resolveRange } from '../colour/colourScale.js';
+import { type ColourMapName, type ColourScale, colourize, countSpecial } from '../colour/colourMap.js';
+import { type ColourRangeMode, DEFAULT_COLOUR_RANGE, resolveRange } from '../colour/colourRange.js';
 import { THEME } from '../charts/theme.js';
 import { formatValue } from '../data/format.js';
 import { indexTicks } from './axisTicks.js';
@@ -58,9 +59,9 @@ export class HeatmapView {
   /** The plot size the current window was loaded for. */
   private loadedFor?: { width: number; height: number };
   private titles = { rows: 'row', cols: 'column' };
-  private colour: { map: ColourMapName; range: RangeMode; bool: boolean } = {
+  private colour: { map: ColourMapName; range: ColourRangeMode; bool: boolean } = {
     map: 'viridis',
-    range: { kind: 'percentile', low: 1, high: 99 },
+    range: DEFAULT_COLOUR_RANGE,
     bool: false,
   };
 
@@ -98,7 +99,7 @@ export class HeatmapView {
     this.setWindow(this.full, 0);
   }
 
-  setColour(colour: { map: ColourMapName; range: RangeMode; bool: boolean }): void {
+  setColour(colour: { map: ColourMapName; range: ColourRangeMode; bool: boolean }): void {
     this.colour = colour;
     if (this.image) this.setImage(this.image.image);
   }
@@ -156,15 +157,7 @@ export class HeatmapView {
       bitmap.getContext('2d')!.putImageData(new ImageData(colourize(image.values, scale), image.cols, image.rows), 0, 0);
     }
     this.image = { image, bitmap, scale };
-    let nan = 0;
-    let posInf = 0;
-    let negInf = 0;
-    for (const v of image.values) {
-      if (v !== v) nan++;
-      else if (v === Infinity) posInf++;
-      else if (v === -Infinity) negInf++;
-    }
-    this.legend.show(scale, { nan, posInf, negInf });
+    this.legend.show(scale, countSpecial(image.values));
     this.root.dataset.imageKind = image.kind;
     this.root.dataset.imageSize = `${image.rows}x${image.cols}`;
     this.note.textContent = image.note;
