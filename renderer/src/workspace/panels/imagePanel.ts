@@ -5,8 +5,7 @@ import { ColourScaleControl } from '../../colour/colourScaleControl.js';
 import type { SeriesRef } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
 import type { SamplePacket } from '../samplePacket.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, fitCanvas } from './panel.js';
-import { visibleSeriesOf } from './timePlot.js';
+import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, fitCanvas, visibleSeriesOf } from './panel.js';
 
 const WATERFALL_ROWS = 256;
 
