@@ -72,7 +72,12 @@ export class WorkspaceView {
     server: ServerConnection,
   ) {
     this.context = { store: this.store, axis: this.axis };
-    this.feeds = new ChannelFeeds(server, this.store, () => this.renderStatus());
+    this.feeds = new ChannelFeeds(
+      server,
+      this.store,
+      () => this.renderStatus(),
+      () => this.axis.windowSeconds(),
+    );
     this.sidebar = new ChannelSidebar(server, this.store, (ref) => this.addToActive(ref));
 
     const button = (label: string, testId: string, title: string, action: () => void, className = '') => {
