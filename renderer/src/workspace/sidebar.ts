@@ -22,6 +22,7 @@ export class ChannelSidebar extends EventTarget {
   private readonly items = new Map<string, { element: HTMLElement; signature: string }>();
   private feed?: StreamsFeed;
   private active = false;
+  private generation = 0;
   channels: ChannelSummary[] = [];
   /** `channel[s]` → the series, for the picker. */
   readonly pickable = new Map<string, SeriesRef>();
@@ -56,22 +57,23 @@ export class ChannelSidebar extends EventTarget {
   private watch(): void {
     this.feed?.close();
     this.feed = undefined;
+    // Callbacks of a closed feed can still fire while its socket closes: only the newest watch's count.
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
     if (!this.active) return;
-    // Callbacks of a closed feed can still fire while its socket closes: ignore them.
-    const feed: StreamsFeed = this.server.client.watchStreams({
+    this.feed = this.server.client.watchStreams({
       onStreams: (streams) => {
-        if (feed !== this.feed) return;
+        if (!current()) return;
         this.channels = streams;
         this.showError('');
         this.render();
         this.dispatchEvent(new Event('change'));
       },
-      onError: (detail) => feed === this.feed && this.showError(detail),
+      onError: (detail) => current() && this.showError(detail),
       onConnection: (state, { reason }) => {
-        if (feed === this.feed && state === 'closed') this.showError(`Cannot reach the server${reason ? `: ${reason}` : ''}; retrying.`);
+        if (current() && state === 'closed') this.showError(`Cannot reach the server${reason ? `: ${reason}` : ''}; retrying.`);
       },
     });
-    this.feed = feed;
   }
 
   private showError(text: string): void {
