@@ -11,9 +11,8 @@ export interface FeedState {
 }
 
 /**
- * One live subscription per channel that any panel shows, feeding the one store. Each asks for the
- * channel's recent history (`lookback`, the workspace window's length), so a panel opened mid-run
- * starts full. Channels no panel shows any more are unsubscribed and forgotten.
+ * One live subscription per channel that any panel shows, feeding the one store. Channels no
+ * panel shows any more are unsubscribed and forgotten.
  */
 export class ChannelFeeds {
   private readonly subscriptions = new Map<string, { subscription: StreamSubscription; state: FeedState }>();
@@ -26,8 +25,6 @@ export class ChannelFeeds {
     private readonly server: ServerConnection,
     private readonly store: ChannelStore,
     private readonly onChange: () => void,
-    /** Seconds of history to ask for when a feed starts; undefined for none. */
-    private readonly lookbackSeconds: () => number | undefined,
   ) {
     server.addEventListener('change', () => {
       const channels = [...this.subscriptions.keys()];
@@ -66,12 +63,8 @@ export class ChannelFeeds {
     entry.subscription = this.server.client.stream({
       channel,
       binary: true,
-      lookback: this.lookbackSeconds(),
       onData: (data) => {
         if (!current()) return;
-        // A reconnect sends the history again: keep only what the store does not hold yet.
-        const lastSeq = this.store.get(channel)?.lastSeq;
-        if (data.history && lastSeq != null && data.seq <= lastSeq) return;
         const packet = toSamplePacket(data, this.lastTime.get(channel));
         if (packet.n > 0) this.lastTime.set(channel, packet.t[packet.n - 1]!);
         this.store.append(packet);

@@ -35,12 +35,4 @@ describe('TimeAxis', () => {
     axis.advance(120, 1000);
     expect(axis.visible().max).toBe(100);
   });
-
-  it('gives its window in seconds, for the history a panel opened mid-run asks for', () => {
-    expect(new TimeAxis({ window: { size: 30, unit: 's' } }).windowSeconds()).toBe(30);
-    const points = new TimeAxis({ window: { size: 5000, unit: 'pts' } });
-    expect(points.windowSeconds()).toBeUndefined();
-    points.advance(100, 1000);
-    expect(points.windowSeconds()).toBe(5);
-  });
 });

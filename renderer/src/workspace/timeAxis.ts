@@ -77,13 +77,6 @@ export class TimeAxis extends EventTarget {
     return this.newest;
   }
 
-  /** The window's length in seconds (a window in points at the fastest channel's rate); undefined while that rate is unknown. */
-  windowSeconds(): number | undefined {
-    const { size, unit } = this.state.window;
-    if (unit === 's') return size;
-    return this.rate > 0 ? size / this.rate : undefined;
-  }
-
   /** The window's length in x units. */
   span(): number {
     const { size, unit } = this.state.window;

@@ -72,12 +72,7 @@ export class WorkspaceView {
     server: ServerConnection,
   ) {
     this.context = { store: this.store, axis: this.axis };
-    this.feeds = new ChannelFeeds(
-      server,
-      this.store,
-      () => this.renderStatus(),
-      () => this.axis.windowSeconds(),
-    );
+    this.feeds = new ChannelFeeds(server, this.store, () => this.renderStatus());
     this.sidebar = new ChannelSidebar(server, this.store, (ref) => this.addToActive(ref));
 
     const button = (label: string, testId: string, title: string, action: () => void, className = '') => {
