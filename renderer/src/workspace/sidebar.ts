@@ -1,17 +1,22 @@
-import type { StreamsFeed } from '../../../client/index.js';
-import type { ChannelSummary } from '../../../common/protocol.js';
+import type { ChannelInfo } from '../../../common/protocol.js';
 import { h } from '../app/dom.js';
 import type { ServerConnection } from '../app/serverConnection.js';
 import { THEME } from '../charts/theme.js';
+import { errorText } from '../data/errorText.js';
 import { formatShape } from '../data/format.js';
 import type { ChannelStore, SeriesRef } from './channelStore.js';
 import { SERIES_DRAG_TYPE } from './panelHost.js';
 
+/** The wire contract's additions to a channel's listing; optional until every server sends them. */
+type ListedChannel = ChannelInfo & { names?: string[]; units?: string[]; sparkline?: (number | null)[] };
+
+const POLL_MS = 1_000;
+const SPARK_POINTS = 64;
+
 /**
  * Every channel on the server with its dtype, shape, rate, producers and subscribers and a
  * sparkline; each expands into its series (with the producer's names and units), which drag onto
- * panels. Also fills the panels' series picker. The list is the server's `/ws/streams` push; while
- * that socket is down (a dead server), the error line says so.
+ * panels. Also fills the panels' series picker.
  */
 export class ChannelSidebar extends EventTarget {
   readonly element: HTMLElement;
@@ -20,10 +25,8 @@ export class ChannelSidebar extends EventTarget {
   private readonly options: HTMLDataListElement;
   private readonly expanded = new Set<string>();
   private readonly items = new Map<string, { element: HTMLElement; signature: string }>();
-  private feed?: StreamsFeed;
-  private active = false;
-  private generation = 0;
-  channels: ChannelSummary[] = [];
+  private timer?: ReturnType<typeof setInterval>;
+  channels: ListedChannel[] = [];
   /** `channel[s]` → the series, for the picker. */
   readonly pickable = new Map<string, SeriesRef>();
 
@@ -45,43 +48,32 @@ export class ChannelSidebar extends EventTarget {
       this.list,
       this.options,
     );
-    server.addEventListener('change', () => this.watch());
+    server.addEventListener('change', () => void this.refresh());
   }
 
   setActive(active: boolean): void {
-    this.active = active;
-    this.watch();
+    clearInterval(this.timer);
+    if (!active) return;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), POLL_MS);
   }
 
-  /** (Re)subscribes to the current server's channel list while the workspace is shown. */
-  private watch(): void {
-    this.feed?.close();
-    this.feed = undefined;
-    // Callbacks of a closed feed can still fire while its socket closes: only the newest watch's count.
-    const generation = ++this.generation;
-    const current = () => generation === this.generation;
-    if (!this.active) return;
-    this.feed = this.server.client.watchStreams({
-      onStreams: (streams) => {
-        if (!current()) return;
-        this.channels = streams;
-        this.showError('');
-        this.render();
-        this.dispatchEvent(new Event('change'));
-      },
-      onError: (detail) => current() && this.showError(detail),
-      onConnection: (state, { reason }) => {
-        if (current() && state === 'closed') this.showError(`Cannot reach the server${reason ? `: ${reason}` : ''}; retrying.`);
-      },
-    });
+  async refresh(): Promise<void> {
+    const client = this.server.client;
+    try {
+      const channels = (await client.listStreams()) as ListedChannel[];
+      if (client !== this.server.client) return;
+      this.channels = channels;
+      this.error.hidden = true;
+    } catch (error) {
+      this.error.textContent = errorText(error);
+      this.error.hidden = false;
+    }
+    this.render();
+    this.dispatchEvent(new Event('change'));
   }
 
-  private showError(text: string): void {
-    this.error.textContent = text;
-    this.error.hidden = !text;
-  }
-
-  private seriesOf(channel: ChannelSummary): { ref: SeriesRef; name: string; unit: string }[] {
+  private seriesOf(channel: ListedChannel): { ref: SeriesRef; name: string; unit: string }[] {
     const buffer = this.store.get(channel.name);
     const count = buffer?.seriesCount || (channel.shape?.length === 2 ? channel.shape[0]! : channel.shape ? 1 : 0);
     return Array.from({ length: count }, (_, series) => ({
@@ -123,7 +115,7 @@ export class ChannelSidebar extends EventTarget {
     this.options.replaceChildren(...options);
   }
 
-  private channelItem(channel: ChannelSummary, series: { ref: SeriesRef; name: string; unit: string }[]): HTMLElement {
+  private channelItem(channel: ListedChannel, series: { ref: SeriesRef; name: string; unit: string }[]): HTMLElement {
     const open = this.expanded.has(channel.name);
     const toggle = h(
       'button',
@@ -180,10 +172,11 @@ export class ChannelSidebar extends EventTarget {
     );
   }
 
-  /** The server's sparkline: the last value of series 0 of recent packets. */
-  private sparkline(channel: ChannelSummary): HTMLCanvasElement {
+  /** The server's sparkline when it sends one, else the newest values of series 0 if the workspace holds the channel. */
+  private sparkline(channel: ListedChannel): HTMLCanvasElement {
     const canvas = h('canvas', { class: 'sparkline', width: '64', height: '16', 'aria-hidden': 'true' });
-    const values = channel.sparkline.map((v) => v ?? NaN);
+    const values =
+      channel.sparkline?.map((v) => v ?? NaN) ?? Array.from(this.store.get(channel.name)?.values[0]?.view().slice(-SPARK_POINTS) ?? []);
     const finite = values.filter(Number.isFinite);
     if (finite.length < 2) return canvas;
     const min = Math.min(...finite);
