@@ -2,6 +2,7 @@ import { type LineChart, type LineDataset, createLineChart, lineDataset, setXRan
 import type { Point } from '../charts/points.js';
 import { seriesColour } from '../charts/theme.js';
 import { distinctTicks, integerTicks } from '../charts/ticks.js';
+import { LatestLoad } from './latestLoad.js';
 
 export interface LineSeriesData {
   readonly label: string;
@@ -22,7 +23,6 @@ export interface LineData {
 /** Loads the data of x indices [from, to) for a plot `buckets` pixels wide. */
 export type LineLoader = (from: number, to: number, buckets: number, signal: AbortSignal) => Promise<LineData>;
 
-const LOAD_DELAY_MS = 120;
 const INF_COLOUR = '#ff6b6b';
 
 /**
@@ -36,8 +36,7 @@ export class ArrayLineChart {
   private loader?: LineLoader;
   private data?: LineData;
   private range?: { min: number; max: number };
-  private loading?: AbortController;
-  private loadTimer?: ReturnType<typeof setTimeout>;
+  private readonly loads = new LatestLoad((signal) => this.load(signal));
   /** For marker points: the series and point they stand for. */
   private markers: { series: number; point: number }[][] = [[], []];
 
@@ -48,9 +47,9 @@ export class ArrayLineChart {
       legend: { position: 'top', align: 'end' },
       onRangeChange: (range) => {
         this.range = range;
-        this.scheduleLoad();
+        this.loads.schedule();
       },
-      onResize: () => this.scheduleLoad(),
+      onResize: () => this.loads.schedule(),
       describePoint: (dataset, index) => this.describe(dataset, index),
     });
     const { x, y } = this.chart.options.scales!;
@@ -75,30 +74,23 @@ export class ArrayLineChart {
 
   resetZoom(): void {
     this.range = undefined;
-    this.scheduleLoad(0);
+    this.loads.schedule(0);
   }
 
-  private scheduleLoad(delay = LOAD_DELAY_MS): void {
-    clearTimeout(this.loadTimer);
-    this.loadTimer = setTimeout(() => void this.load(), delay);
-  }
-
-  private async load(): Promise<void> {
+  private async load(signal: AbortSignal): Promise<void> {
     if (!this.loader) return;
-    this.loading?.abort();
-    const controller = (this.loading = new AbortController());
     const from = this.range ? Math.max(0, Math.floor(this.range.min)) : 0;
     const to = this.range ? Math.min(this.length, Math.ceil(this.range.max) + 1) : this.length;
     const buckets = Math.max(64, Math.round(this.chart.chartArea?.width ?? this.chart.width));
     delete this.root.dataset.loaded;
     try {
-      const data = await this.loader(from, Math.max(to, from + 1), buckets, controller.signal);
-      if (controller.signal.aborted) return;
+      const data = await this.loader(from, Math.max(to, from + 1), buckets, signal);
+      if (signal.aborted) return;
       this.data = data;
       this.draw(from, Math.max(to, from + 1));
       this.root.dataset.loaded = data.kind;
     } catch (error) {
-      if (!controller.signal.aborted) this.root.dataset.error = (error as Error).message;
+      if (!signal.aborted) this.root.dataset.error = (error as Error).message;
     }
   }
 

@@ -5,7 +5,8 @@ import { confirmAction } from '../app/confirm.js';
 import { byTestId, h, setReadout } from '../app/dom.js';
 import { saveBlob } from '../app/download.js';
 import type { ServerConnection } from '../app/serverConnection.js';
-import { COLOUR_MAPS, type ColourMapName, DEFAULT_RANGE, type RangeMode } from '../colour/colourScale.js';
+import { COLOUR_MAP_NAMES, type ColourMapName } from '../colour/colourMap.js';
+import { type ColourRangeMode, DEFAULT_COLOUR_RANGE } from '../colour/colourRange.js';
 import { describeDtype, dtypeOf } from '../data/dtypeText.js';
 import { errorText } from '../data/errorText.js';
 import { formatBytes, formatCount, formatShape, formatValue } from '../data/format.js';
@@ -49,7 +50,7 @@ export class ArrayViewer {
     this.line = new ArrayLineChart(this.part('array-line'));
     this.heatmap = new HeatmapView(this.part('array-heatmap'));
     const colourMap = this.part<HTMLSelectElement>('colour-map');
-    colourMap.replaceChildren(...COLOUR_MAPS.map((name) => h('option', { value: name }, name)));
+    colourMap.replaceChildren(...COLOUR_MAP_NAMES.map((name) => h('option', { value: name }, name)));
     for (const id of ['colour-map', 'colour-range', 'colour-min', 'colour-max'])
       this.part(id).addEventListener('change', () => this.applyColour());
     this.part('array-mode').addEventListener('change', () => this.changeView({ mode: this.select('array-mode') as PlotMode }));
@@ -202,15 +203,15 @@ export class ArrayViewer {
     const min = this.part<HTMLInputElement>('colour-min');
     const max = this.part<HTMLInputElement>('colour-max');
     min.hidden = max.hidden = rangeChoice !== 'fixed';
-    let range: RangeMode = DEFAULT_RANGE;
-    if (rangeChoice === 'p0') range = { kind: 'percentile', low: 0, high: 100 };
+    let range: ColourRangeMode = DEFAULT_COLOUR_RANGE;
+    if (rangeChoice === 'p0') range = { mode: 'percentile', low: 0, high: 100 };
     if (rangeChoice === 'fixed') {
       const shown = (id: string) => this.root.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.dataset.value ?? '0';
       const low = Number(min.value || shown('legend-min'));
       const high = Number(max.value || shown('legend-max'));
       min.value = String(low);
       max.value = String(high);
-      range = { kind: 'fixed', min: low, max: high };
+      range = { mode: 'fixed', min: low, max: high };
     }
     this.heatmap.setColour({ map: this.select('colour-map') as ColourMapName, range, bool: this.opened?.kind === 'b' });
   }

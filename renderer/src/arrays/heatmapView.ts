@@ -1,9 +1,11 @@
 import { byTestId, setReadout } from '../app/dom.js';
 import { ColourLegend } from '../colour/colourLegend.js';
-import { type ColourMapName, type ColourScale, type RangeMode, colourize, resolveRange } from '../colour/colourScale.js';
+import { type ColourMapName, type ColourScale, colourize, countSpecial } from '../colour/colourMap.js';
+import { type ColourRangeMode, DEFAULT_COLOUR_RANGE, resolveRange } from '../colour/colourRange.js';
 import { THEME } from '../charts/theme.js';
 import { formatValue } from '../data/format.js';
 import { indexTicks } from './axisTicks.js';
+import { LatestLoad } from './latestLoad.js';
 
 /** Index ranges [r0, r1) × [c0, c1) of the two shown axes; fractional while zooming. */
 export interface HeatWindow {
@@ -36,7 +38,6 @@ export type HeatLoader = (window: HeatWindow, pixels: { width: number; height: n
 
 const MARGIN = { left: 64, bottom: 34, top: 8, right: 12 };
 const ZOOM_STEP = 1.25;
-const LOAD_DELAY_MS = 120;
 
 /**
  * A 2-D view of an array as an image with index axes, zoom (wheel) and pan (drag) that fetch
@@ -52,15 +53,14 @@ export class HeatmapView {
   private window: HeatWindow = this.full;
   private loader?: HeatLoader;
   private image?: { image: HeatImage; bitmap: HTMLCanvasElement; scale: ColourScale };
-  private loading?: AbortController;
-  private loadTimer?: ReturnType<typeof setTimeout>;
+  private readonly loads = new LatestLoad((signal) => this.load(signal));
   private drag?: { x: number; y: number; window: HeatWindow };
   /** The plot size the current window was loaded for. */
   private loadedFor?: { width: number; height: number };
   private titles = { rows: 'row', cols: 'column' };
-  private colour: { map: ColourMapName; range: RangeMode; bool: boolean } = {
+  private colour: { map: ColourMapName; range: ColourRangeMode; bool: boolean } = {
     map: 'viridis',
-    range: { kind: 'percentile', low: 1, high: 99 },
+    range: DEFAULT_COLOUR_RANGE,
     bool: false,
   };
 
@@ -84,7 +84,7 @@ export class HeatmapView {
       const plot = this.plotRect();
       const last = this.loadedFor;
       if (!last || Math.abs(plot.width - last.width) > 0.1 * last.width || Math.abs(plot.height - last.height) > 0.1 * last.height) {
-        this.scheduleLoad();
+        this.loads.schedule();
       }
     }).observe(this.canvas.parentElement!);
   }
@@ -98,7 +98,7 @@ export class HeatmapView {
     this.setWindow(this.full, 0);
   }
 
-  setColour(colour: { map: ColourMapName; range: RangeMode; bool: boolean }): void {
+  setColour(colour: { map: ColourMapName; range: ColourRangeMode; bool: boolean }): void {
     this.colour = colour;
     if (this.image) this.setImage(this.image.image);
   }
@@ -108,22 +108,15 @@ export class HeatmapView {
     return this.window;
   }
 
-  private setWindow(window: HeatWindow, delay = LOAD_DELAY_MS): void {
+  private setWindow(window: HeatWindow, delay?: number): void {
     this.window = window;
     this.root.dataset.window = `${Math.floor(window.r0)}:${Math.ceil(window.r1)},${Math.floor(window.c0)}:${Math.ceil(window.c1)}`;
     this.draw();
-    this.scheduleLoad(delay);
+    this.loads.schedule(delay);
   }
 
-  private scheduleLoad(delay = LOAD_DELAY_MS): void {
-    clearTimeout(this.loadTimer);
-    this.loadTimer = setTimeout(() => void this.load(), delay);
-  }
-
-  private async load(): Promise<void> {
+  private async load(signal: AbortSignal): Promise<void> {
     if (!this.loader) return;
-    this.loading?.abort();
-    const controller = (this.loading = new AbortController());
     const plot = this.plotRect();
     if (plot.width <= 0 || plot.height <= 0) return;
     this.loadedFor = { width: plot.width, height: plot.height };
@@ -131,18 +124,14 @@ export class HeatmapView {
     const window = { r0: Math.floor(w.r0), r1: Math.ceil(w.r1), c0: Math.floor(w.c0), c1: Math.ceil(w.c1) };
     delete this.root.dataset.loaded;
     try {
-      for await (const image of this.loader(
-        window,
-        { width: Math.round(plot.width), height: Math.round(plot.height) },
-        controller.signal,
-      )) {
-        if (controller.signal.aborted) return;
+      for await (const image of this.loader(window, { width: Math.round(plot.width), height: Math.round(plot.height) }, signal)) {
+        if (signal.aborted) return;
         this.setImage(image);
       }
       // For tests: the window's final image is drawn.
       this.root.dataset.loaded = this.image?.image.kind ?? '';
     } catch (error) {
-      if (!controller.signal.aborted) this.note.textContent = `Could not load this window: ${(error as Error).message}`;
+      if (!signal.aborted) this.note.textContent = `Could not load this window: ${(error as Error).message}`;
     }
   }
 
@@ -156,15 +145,7 @@ export class HeatmapView {
       bitmap.getContext('2d')!.putImageData(new ImageData(colourize(image.values, scale), image.cols, image.rows), 0, 0);
     }
     this.image = { image, bitmap, scale };
-    let nan = 0;
-    let posInf = 0;
-    let negInf = 0;
-    for (const v of image.values) {
-      if (v !== v) nan++;
-      else if (v === Infinity) posInf++;
-      else if (v === -Infinity) negInf++;
-    }
-    this.legend.show(scale, { nan, posInf, negInf });
+    this.legend.show(scale, countSpecial(image.values));
     this.root.dataset.imageKind = image.kind;
     this.root.dataset.imageSize = `${image.rows}x${image.cols}`;
     this.note.textContent = image.note;

@@ -1,16 +1,9 @@
-import { type ColourScale, SPECIAL_COLOURS, colourLut, cssColour } from './colourScale.js';
-
-/** What the legend lists beside the ramp: how many values of each special kind are drawn. */
-export interface LegendCounts {
-  readonly nan: number;
-  readonly posInf: number;
-  readonly negInf: number;
-}
+import { type ColourScale, SPECIAL_COLOURS, type SpecialCounts, colourLut, cssColour, lutColour } from './colourMap.js';
 
 /**
  * A colour legend: the map's ramp from the range's min to max, then a swatch for NaN, +Inf and
- * -Inf (each with its count); for bool, a swatch each for False and True.
- * `format` writes the range's numbers.
+ * -Inf (each with its count); for bool, a swatch each for False and True. The one legend of the
+ * array viewer's heatmap and the workspace's image panel. `format` writes the range's numbers.
  */
 export class ColourLegend {
   readonly element: HTMLElement;
@@ -21,7 +14,7 @@ export class ColourLegend {
     this.element.dataset.testid = 'colour-legend';
   }
 
-  show(scale: ColourScale, counts: LegendCounts): void {
+  show(scale: ColourScale, counts: SpecialCounts): void {
     const items: HTMLElement[] = [];
     if (scale.bool) {
       items.push(
@@ -32,10 +25,7 @@ export class ColourLegend {
       const ramp = document.createElement('div');
       ramp.className = 'legend-ramp';
       const lut = colourLut(scale.map);
-      const stops = Array.from({ length: 9 }, (_, i) => {
-        const level = Math.round((i / 8) * 255);
-        return `${cssColour([lut[level * 3]!, lut[level * 3 + 1]!, lut[level * 3 + 2]!])} ${i * 12.5}%`;
-      });
+      const stops = Array.from({ length: 9 }, (_, i) => `${cssColour(lutColour(lut, i / 8))} ${i * 12.5}%`);
       ramp.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
       const min = label(this.format(scale.range.min), 'legend-min', scale.range.min);
       const max = label(this.format(scale.range.max), 'legend-max', scale.range.max);

@@ -1,7 +1,8 @@
 import { h } from '../app/dom.js';
 import { formatValue } from '../data/format.js';
-import { COLOUR_MAP_NAMES, type ColourMapName, DEFAULT_SPECIAL_COLOURS, colourLut, isColourMapName } from './colourMap.js';
-import { type ColourRangeMode, DEFAULT_COLOUR_RANGE } from './colourRange.js';
+import { ColourLegend } from './colourLegend.js';
+import { COLOUR_MAP_NAMES, type ColourMapName, type SpecialCounts, isColourMapName } from './colourMap.js';
+import { type ColourRange, type ColourRangeMode, DEFAULT_COLOUR_RANGE } from './colourRange.js';
 
 export interface ColourScaleSettings {
   map: ColourMapName;
@@ -11,12 +12,11 @@ export interface ColourScaleSettings {
 export const DEFAULT_COLOUR_SCALE: ColourScaleSettings = { map: 'viridis', range: DEFAULT_COLOUR_RANGE };
 
 const PERCENTILES: Record<string, [number, number]> = { 'p1-99': [1, 99], 'p0-100': [0, 100], 'p5-95': [5, 95] };
-const rgb = (colour: readonly number[]) => `rgb(${colour.join(', ')})`;
 
 /**
- * A colour map and range picker with its legend: the map's bar between the range's ends, and
- * swatches for NaN and ±Inf. Used by the workspace's image panel and the array viewer; emits
- * `change` when the user picks another map or range.
+ * A colour map and range picker with the shared colour legend (the map's ramp between the range's
+ * ends, and swatches for NaN and ±Inf). Used by the workspace's image panel; emits `change` when
+ * the user picks another map or range.
  */
 export class ColourScaleControl extends EventTarget {
   readonly element: HTMLElement;
@@ -24,9 +24,7 @@ export class ColourScaleControl extends EventTarget {
   private readonly rangeSelect: HTMLSelectElement;
   private readonly minInput: HTMLInputElement;
   private readonly maxInput: HTMLInputElement;
-  private readonly bar: HTMLCanvasElement;
-  private readonly minLabel: HTMLElement;
-  private readonly maxLabel: HTMLElement;
+  private readonly legend = new ColourLegend(formatValue);
 
   constructor(private settings: ColourScaleSettings = DEFAULT_COLOUR_SCALE) {
     super();
@@ -55,14 +53,6 @@ export class ColourScaleControl extends EventTarget {
       'aria-label': 'Colour range maximum',
       size: '6',
     });
-    this.bar = h('canvas', { class: 'colour-bar', width: '128', height: '1', 'aria-hidden': 'true' });
-    this.minLabel = h('span', { class: 'mono', 'data-testid': 'colour-legend-min' });
-    this.maxLabel = h('span', { class: 'mono', 'data-testid': 'colour-legend-max' });
-    const swatch = (label: string, colour: readonly number[]) => {
-      const box = h('span', { class: 'swatch' });
-      box.style.background = rgb(colour);
-      return h('span', { class: 'special', title: `${label} is drawn in this colour` }, box, label);
-    };
     this.element = h(
       'div',
       { class: 'colour-scale', 'data-testid': 'colour-scale' },
@@ -70,10 +60,7 @@ export class ColourScaleControl extends EventTarget {
       this.rangeSelect,
       this.minInput,
       this.maxInput,
-      h('span', { class: 'legend' }, this.minLabel, this.bar, this.maxLabel),
-      swatch('NaN', DEFAULT_SPECIAL_COLOURS.nan),
-      swatch('+Inf', DEFAULT_SPECIAL_COLOURS.positiveInfinity),
-      swatch('−Inf', DEFAULT_SPECIAL_COLOURS.negativeInfinity),
+      this.legend.element,
     );
     this.mapSelect.addEventListener('change', () => this.readControls());
     this.rangeSelect.addEventListener('change', () => this.readControls());
@@ -86,11 +73,10 @@ export class ColourScaleControl extends EventTarget {
     return this.settings;
   }
 
-  /** Shows the range in use (the percentiles' values, or the fixed ends) on the legend. */
-  showRange(range: { min: number; max: number } | undefined): void {
-    this.minLabel.textContent = range ? formatValue(range.min) : '—';
-    this.maxLabel.textContent = range ? formatValue(range.max) : '—';
-    if (range && this.settings.range.mode === 'percentile') {
+  /** Shows the range in use (the percentiles' values, or the fixed ends) and the special values' counts on the legend. */
+  showRange(range: ColourRange, counts: SpecialCounts): void {
+    this.legend.show({ map: this.settings.map, range }, counts);
+    if (Number.isFinite(range.min) && this.settings.range.mode === 'percentile') {
       this.minInput.placeholder = formatValue(range.min);
       this.maxInput.placeholder = formatValue(range.max);
     }
@@ -126,13 +112,5 @@ export class ColourScaleControl extends EventTarget {
       this.minInput.value = String(range.min);
       this.maxInput.value = String(range.max);
     }
-    const lut = colourLut(map);
-    const context = this.bar.getContext('2d')!;
-    const image = context.createImageData(this.bar.width, 1);
-    for (let x = 0; x < this.bar.width; x++) {
-      const level = Math.round((x / (this.bar.width - 1)) * 255);
-      image.data.set([lut[level * 3]!, lut[level * 3 + 1]!, lut[level * 3 + 2]!, 255], x * 4);
-    }
-    context.putImageData(image, 0, 0);
   }
 }

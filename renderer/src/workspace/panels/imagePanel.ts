@@ -1,12 +1,11 @@
 import { h } from '../../app/dom.js';
-import { colourLut, colourize } from '../../colour/colourMap.js';
-import { colourRange } from '../../colour/colourRange.js';
+import { colourize, countSpecial } from '../../colour/colourMap.js';
+import { resolveRange } from '../../colour/colourRange.js';
 import { ColourScaleControl } from '../../colour/colourScaleControl.js';
 import type { SeriesRef } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
 import type { SamplePacket } from '../samplePacket.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, fitCanvas } from './panel.js';
-import { visibleSeriesOf } from './timePlot.js';
+import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, fitCanvas, visibleSeriesOf } from './panel.js';
 
 const WATERFALL_ROWS = 256;
 
@@ -80,15 +79,15 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     const picture = this.image ?? this.waterfall();
     if (!picture) return false;
     const { values, rows, columns } = picture;
-    const range = colourRange(values, this.settings.colour.range);
-    this.scale.showRange(range);
+    const range = resolveRange(values, this.settings.colour.range);
+    this.scale.showRange(range, countSpecial(values));
     if (this.picture.width !== columns || this.picture.height !== rows) {
       this.picture.width = columns;
       this.picture.height = rows;
     }
     const context = this.picture.getContext('2d')!;
     const pixels = context.createImageData(columns, rows);
-    colourize(values, range?.min ?? 0, range?.max ?? 1, colourLut(this.settings.colour.map), pixels.data);
+    colourize(values, { map: this.settings.colour.map, range }, pixels.data);
     context.putImageData(pixels, 0, 0);
     const { width, height } = fitCanvas(this.canvasElement);
     const target = this.canvasElement.getContext('2d')!;

@@ -1,4 +1,4 @@
-import type { ChannelBuffer, ChannelStore, SeriesRef } from '../channelStore.js';
+import { type ChannelBuffer, type ChannelStore, type SeriesRef, rangeIndices } from '../channelStore.js';
 import type { PanelConfigOf, PanelKind } from '../layout.js';
 import type { TimeAxis } from '../timeAxis.js';
 
@@ -78,4 +78,24 @@ export function fitCanvas(canvas: HTMLCanvasElement): { width: number; height: n
     canvas.height = Math.round(height * ratio);
   }
   return { width, height };
+}
+
+/** Each series' samples inside the axis's visible range, exactly (no margin, no decimation). */
+export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly SeriesRef[]): ExportSeries[] {
+  const range = axis.visible();
+  return refs.flatMap((ref) => {
+    const channel = store.get(ref.channel);
+    const values = seriesValues(channel, ref.series);
+    if (!channel || !values) return [];
+    const { from, to } = rangeIndices(xColumn(channel, axis), range.min, range.max, 0);
+    return [
+      {
+        ref,
+        label: seriesLabel(store, ref),
+        t: channel.t.view().slice(from, to),
+        index: channel.index.view().slice(from, to),
+        values: values.slice(from, to),
+      },
+    ];
+  });
 }

@@ -2,30 +2,24 @@ import { h } from '../../app/dom.js';
 import type { LineChart } from '../../charts/lineOptions.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
-import type { SeriesRef } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
 import { sampleRateOf, spectrum } from '../spectrum.js';
 import { createPlotChart } from './plotChart.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel } from './panel.js';
-import { withSeries, withoutSeries } from './seriesListPanel.js';
-import { visibleSeriesOf } from './timePlot.js';
+import type { PanelContext, PanelReport } from './panel.js';
+import { SeriesListPanel } from './seriesListPanel.js';
 
 /** FFT amplitude or PSD of each series over the visible time range, on a log or linear y axis. */
-export class SpectrumPanel implements WorkspacePanel<'spectrum'> {
+export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   readonly kind = 'spectrum';
   readonly element: HTMLElement;
   private readonly canvasElement: HTMLCanvasElement;
   private readonly chart: LineChart;
   private readonly note: HTMLElement;
-  private settings: PanelConfigOf<'spectrum'>;
   private pointsShown = 0;
   private peaks: string[] = [];
 
-  constructor(
-    private readonly context: PanelContext,
-    config: PanelConfigOf<'spectrum'>,
-  ) {
-    this.settings = config;
+  constructor(context: PanelContext, config: PanelConfigOf<'spectrum'>) {
+    super(context, config);
     this.canvasElement = h('canvas', { 'data-testid': 'panel-canvas', role: 'img', 'aria-label': 'Spectrum' });
     const scale = h(
       'select',
@@ -48,22 +42,6 @@ export class SpectrumPanel implements WorkspacePanel<'spectrum'> {
     this.chart = createPlotChart(this.canvasElement, { xTitle: 'Hz', yTitle: '' });
     this.chart.options.scales!.x!.ticks!.callback = (value) => `${formatValue(Number(value))} Hz`;
     this.chart.options.scales!.y!.ticks = { callback: (value) => formatValue(Number(value)) };
-  }
-
-  config(): PanelConfigOf<'spectrum'> {
-    return this.settings;
-  }
-
-  series(): SeriesRef[] {
-    return this.settings.series;
-  }
-
-  addSeries(ref: SeriesRef): void {
-    this.settings = withSeries(this.settings, ref);
-  }
-
-  removeSeries(position: number): void {
-    this.settings = withoutSeries(this.settings, position);
   }
 
   draw(): boolean {
@@ -96,10 +74,6 @@ export class SpectrumPanel implements WorkspacePanel<'spectrum'> {
 
   report(): PanelReport {
     return { pointsShown: this.pointsShown, readout: this.peaks };
-  }
-
-  visibleSeries(): ExportSeries[] {
-    return visibleSeriesOf(this.context, this.settings.series);
   }
 
   canvas(): HTMLCanvasElement {

@@ -1,10 +1,8 @@
 import { h } from '../../app/dom.js';
 import { formatValue } from '../../data/format.js';
-import type { SeriesRef } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel } from './panel.js';
-import { withSeries, withoutSeries } from './seriesListPanel.js';
-import { visibleSeriesOf } from './timePlot.js';
+import type { PanelContext, PanelReport } from './panel.js';
+import { SeriesListPanel } from './seriesListPanel.js';
 
 interface Summary {
   count: number;
@@ -42,18 +40,14 @@ export function summarize(values: Float64Array): Summary {
 const COLUMNS = ['series', 'mean', '± std', 'min', 'max', 'n'] as const;
 
 /** Statistics of each series over the visible time range: mean ± std, min and max, as a table. */
-export class StatsPanel implements WorkspacePanel<'stats'> {
+export class StatsPanel extends SeriesListPanel<'stats'> {
   readonly kind = 'stats';
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
-  private settings: PanelConfigOf<'stats'>;
   private rows: string[] = [];
 
-  constructor(
-    private readonly context: PanelContext,
-    config: PanelConfigOf<'stats'>,
-  ) {
-    this.settings = config;
+  constructor(context: PanelContext, config: PanelConfigOf<'stats'>) {
+    super(context, config);
     this.body = h('tbody');
     this.element = h(
       'div',
@@ -65,22 +59,6 @@ export class StatsPanel implements WorkspacePanel<'stats'> {
         this.body,
       ),
     );
-  }
-
-  config(): PanelConfigOf<'stats'> {
-    return this.settings;
-  }
-
-  series(): SeriesRef[] {
-    return this.settings.series;
-  }
-
-  addSeries(ref: SeriesRef): void {
-    this.settings = withSeries(this.settings, ref);
-  }
-
-  removeSeries(position: number): void {
-    this.settings = withoutSeries(this.settings, position);
   }
 
   draw(): boolean {
@@ -99,10 +77,6 @@ export class StatsPanel implements WorkspacePanel<'stats'> {
 
   report(): PanelReport {
     return { pointsShown: this.visibleSeries().reduce((sum, s) => sum + s.values.length, 0), readout: this.rows };
-  }
-
-  visibleSeries(): ExportSeries[] {
-    return visibleSeriesOf(this.context, this.settings.series);
   }
 
   canvas(): HTMLCanvasElement {

@@ -6,15 +6,8 @@ import { formatValue } from '../../data/format.js';
 import { type SeriesRef, nearestIndex, rangeIndices } from '../channelStore.js';
 import type { AxisScale, PanelConfigOf, TimeSeriesConfig } from '../layout.js';
 import { createPlotChart } from './plotChart.js';
-import {
-  type ExportSeries,
-  type PanelContext,
-  type PanelReport,
-  type WorkspacePanel,
-  seriesLabel,
-  seriesValues,
-  xColumn,
-} from './panel.js';
+import { SeriesListPanel } from './seriesListPanel.js';
+import { type PanelContext, type PanelReport, seriesLabel, seriesValues, xColumn } from './panel.js';
 
 const WHEEL_ZOOM = 1.15;
 
@@ -23,20 +16,16 @@ const WHEEL_ZOOM = 1.15;
  * right y axis, each axis autoscaled or fixed. Wheel zooms, drag pans, double-click follows the
  * newest data again; all of it moves every time panel, since they share the axis.
  */
-export class TimePlotPanel implements WorkspacePanel<'time'> {
+export class TimePlotPanel extends SeriesListPanel<'time'> {
   readonly kind = 'time';
   readonly element: HTMLElement;
   private readonly canvasElement: HTMLCanvasElement;
   private readonly chart: LineChart;
   private readonly scaleInputs: Record<'left' | 'right', HTMLElement>;
-  private settings: PanelConfigOf<'time'>;
   private pointsShown = 0;
 
-  constructor(
-    private readonly context: PanelContext,
-    config: PanelConfigOf<'time'>,
-  ) {
-    this.settings = config;
+  constructor(context: PanelContext, config: PanelConfigOf<'time'>) {
+    super(context, config);
     this.canvasElement = h('canvas', { 'data-testid': 'panel-canvas', role: 'img', 'aria-label': 'Time plot' });
     this.scaleInputs = { left: this.scaleControl('left'), right: this.scaleControl('right') };
     this.element = h(
@@ -49,15 +38,7 @@ export class TimePlotPanel implements WorkspacePanel<'time'> {
     this.attachGestures();
   }
 
-  config(): PanelConfigOf<'time'> {
-    return this.settings;
-  }
-
-  series(): SeriesRef[] {
-    return this.settings.series;
-  }
-
-  addSeries(ref: SeriesRef, axis: 'left' | 'right' = 'left'): void {
+  override addSeries(ref: SeriesRef, axis: 'left' | 'right' = 'left'): void {
     if (this.settings.series.some((s) => s.channel === ref.channel && s.series === ref.series)) return;
     const used = new Set(this.settings.series.map((s) => s.colour));
     let colourIndex = this.settings.series.length;
@@ -65,15 +46,13 @@ export class TimePlotPanel implements WorkspacePanel<'time'> {
     this.settings = { ...this.settings, series: [...this.settings.series, { ...ref, axis, colour: seriesColour(colourIndex) }] };
   }
 
-  removeSeries(position: number): void {
-    this.settings = { ...this.settings, series: this.settings.series.filter((_, i) => i !== position) };
-  }
-
   /** Moves a series to the other y axis. */
   toggleAxis(position: number): void {
     this.settings = {
       ...this.settings,
-      series: this.settings.series.map((s, i) => (i === position ? { ...s, axis: s.axis === 'left' ? 'right' : 'left' } : s)),
+      series: this.settings.series.map((s, i) =>
+        i === position ? { ...s, axis: s.axis === 'left' ? ('right' as const) : ('left' as const) } : s,
+      ),
     };
   }
 
@@ -160,10 +139,6 @@ export class TimePlotPanel implements WorkspacePanel<'time'> {
     });
     const x = this.chart.scales.x;
     return { pointsShown: this.pointsShown, readout, xRange: x ? { min: x.min, max: x.max } : undefined };
-  }
-
-  visibleSeries(): ExportSeries[] {
-    return visibleSeriesOf(this.context, this.settings.series);
   }
 
   canvas(): HTMLCanvasElement {
@@ -256,24 +231,4 @@ export class TimePlotPanel implements WorkspacePanel<'time'> {
 function applyScale(scale: { min?: unknown; max?: unknown }, setting: AxisScale): void {
   scale.min = setting.mode === 'fixed' ? setting.min : undefined;
   scale.max = setting.mode === 'fixed' ? setting.max : undefined;
-}
-
-/** Each series' samples inside the axis's visible range, exactly (no margin, no decimation). */
-export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly SeriesRef[]): ExportSeries[] {
-  const range = axis.visible();
-  return refs.flatMap((ref) => {
-    const channel = store.get(ref.channel);
-    const values = seriesValues(channel, ref.series);
-    if (!channel || !values) return [];
-    const { from, to } = rangeIndices(xColumn(channel, axis), range.min, range.max, 0);
-    return [
-      {
-        ref,
-        label: seriesLabel(store, ref),
-        t: channel.t.view().slice(from, to),
-        index: channel.index.view().slice(from, to),
-        values: values.slice(from, to),
-      },
-    ];
-  });
 }

@@ -1,49 +1,20 @@
 import { h } from '../../app/dom.js';
 import { formatValue } from '../../data/format.js';
-import { type SeriesRef, lowerBound } from '../channelStore.js';
+import { lowerBound } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
-import {
-  type ExportSeries,
-  type PanelContext,
-  type PanelReport,
-  type WorkspacePanel,
-  seriesLabel,
-  seriesValues,
-  xColumn,
-} from './panel.js';
-import { withSeries, withoutSeries } from './seriesListPanel.js';
+import { type PanelContext, type PanelReport, seriesLabel, seriesValues, xColumn } from './panel.js';
+import { SeriesListPanel } from './seriesListPanel.js';
 import { textCanvas } from './statsPanel.js';
-import { visibleSeriesOf } from './timePlot.js';
 
 /** The newest value of each series (as of the visible range's end, so Pause freezes it too), in large type. */
-export class ValuePanel implements WorkspacePanel<'value'> {
+export class ValuePanel extends SeriesListPanel<'value'> {
   readonly kind = 'value';
   readonly element: HTMLElement;
-  private settings: PanelConfigOf<'value'>;
   private values: string[] = [];
 
-  constructor(
-    private readonly context: PanelContext,
-    config: PanelConfigOf<'value'>,
-  ) {
-    this.settings = config;
+  constructor(context: PanelContext, config: PanelConfigOf<'value'>) {
+    super(context, config);
     this.element = h('div', { class: 'panel-body value-panel', 'data-testid': 'value-list' });
-  }
-
-  config(): PanelConfigOf<'value'> {
-    return this.settings;
-  }
-
-  series(): SeriesRef[] {
-    return this.settings.series;
-  }
-
-  addSeries(ref: SeriesRef): void {
-    this.settings = withSeries(this.settings, ref);
-  }
-
-  removeSeries(position: number): void {
-    this.settings = withoutSeries(this.settings, position);
   }
 
   draw(): boolean {
@@ -76,10 +47,6 @@ export class ValuePanel implements WorkspacePanel<'value'> {
 
   report(): PanelReport {
     return { pointsShown: this.values.length, readout: this.values };
-  }
-
-  visibleSeries(): ExportSeries[] {
-    return visibleSeriesOf(this.context, this.settings.series);
   }
 
   canvas(): HTMLCanvasElement {

@@ -6,8 +6,15 @@ import { type SeriesRef, pairByTime } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
 import { sampleRateOf } from '../spectrum.js';
 import { createPlotChart } from './plotChart.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, seriesLabel, seriesValues } from './panel.js';
-import { visibleSeriesOf } from './timePlot.js';
+import {
+  type ExportSeries,
+  type PanelContext,
+  type PanelReport,
+  type WorkspacePanel,
+  seriesLabel,
+  seriesValues,
+  visibleSeriesOf,
+} from './panel.js';
 
 const MAX_POINTS = 4000;
 
