@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { NpyClient } from '../client/index.js';
-import { afterNextFrames, liveStats, openApp, saveScreenshot } from './support/app.js';
+import { liveStats, openApp, saveScreenshot } from './support/app.js';
 import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';
 
@@ -51,7 +51,8 @@ test.describe('demo stream', () => {
     await page.getByTestId('live-pause').click();
     await expect(page.getByTestId('live-pause')).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByTestId('status-paused')).toBeVisible();
-    await afterNextFrames(page);
+    // A redraw asked for before the pause may still be on its way: the frozen view is the one after it.
+    await expect.poll(async () => (await liveStats(page)).drawing).toBe(false);
     const frozen = await liveStats(page);
     await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(frozen.packets + 20);
     const later = await liveStats(page);

@@ -32,14 +32,6 @@ export function liveStats(page: Page): Promise<LiveStats> {
   return page.evaluate(() => ({ ...(globalThis as unknown as PageGlobals).__npyStudioStats }));
 }
 
-/** Resolves once the page has drawn whatever it had scheduled for the next frame. */
-export function afterNextFrames(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const { requestAnimationFrame } = globalThis as unknown as PageGlobals;
-    return new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
-  });
-}
-
 /** Drops files on an element, as dragging them from the file manager does. */
 export async function dropFiles(page: Page, testId: string, paths: readonly string[]): Promise<void> {
   const files = paths.map((path) => ({ name: basename(path), bytes: [...readFileSync(path)] }));

@@ -129,6 +129,7 @@ export class LiveView {
       dropped: this.seq.dropped,
       pointsShown: this.pointsShown,
       framesDrawn: this.framesDrawn,
+      drawing: this.loop.scheduled || !this.charts.settled,
       series: this.buffer.seriesCount,
       paused: this.frozen !== undefined,
     };

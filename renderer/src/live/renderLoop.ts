@@ -4,6 +4,10 @@ export class RenderLoop {
 
   constructor(private readonly draw: () => void) {}
 
+  get scheduled(): boolean {
+    return this.pending;
+  }
+
   request(): void {
     if (this.pending) return;
     this.pending = true;
