@@ -1,39 +1,52 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { encodeNpy } from '../../../../common/npy/codec.js';
+import { dtypeFromName } from '../../../../common/npy/dtype.js';
 import { typedArrayToNpy } from '../../../../common/npy/typed.js';
-import { runPython } from '../../../../test/helpers/python.js';
 import { ChannelStore } from '../channelStore.js';
 import { RecordingFormatError, packetOf, packetsArrivedBy, readRecordingNpz } from './recording.js';
 import { RecordingPlayer } from './recordingPlayer.js';
 
-/**
- * A recording's .npz as the server writes it, by NumPy: "imu" int16 (3, N) in Fortran order, 4 packets of 5 samples
- * at 100 Hz from t = 1000; "wave" float32 (N,), 3 packets of 4 samples, then a segment "wave@1" of 2 series.
- */
-const WRITE_RECORDING = `
-import io, sys, numpy as np
-n, packets = 5, 4
-t = 1000 + np.arange(n * packets) / 100
-imu_y = np.asfortranarray(np.stack([np.arange(n * packets) * (s + 1) for s in range(3)]).astype(np.int16))
-wave_t = 1000.005 + np.arange(12) * 0.05
-wave2_t = wave_t[-1] + 0.05 + np.arange(6) * 0.05
-arrays = {
-  'imu/y': imu_y, 'imu/x': np.arange(n * packets, dtype=np.float64), 'imu/t': t, 'imu/seq': np.repeat(np.arange(packets), n).astype(np.int64),
-  'wave/y': np.linspace(-1, 1, 12).astype(np.float32), 'wave/x': np.arange(12.0), 'wave/t': wave_t, 'wave/seq': np.repeat(np.arange(3), 4).astype(np.int64),
-  'wave@1/y': np.arange(12.0).reshape(2, 6), 'wave@1/x': 12 + np.arange(6.0), 'wave@1/t': wave2_t, 'wave@1/seq': np.array([3, 3, 3, 4, 4, 4], np.int64),
-}
-buffer = io.BytesIO()
-np.savez(buffer, **arrays)
-sys.stdout.write(buffer.getvalue().hex())
-`;
+const range = (n: number, f: (i: number) => number = (i) => i) => Float64Array.from({ length: n }, (_, i) => f(i));
+const seqs = (packets: number, n: number, first = 0) =>
+  BigInt64Array.from({ length: packets * n }, (_, i) => BigInt(first + Math.floor(i / n)));
 
-async function numpyRecording(): Promise<Uint8Array> {
-  return Uint8Array.from(Buffer.from((await runPython(WRITE_RECORDING)).trim(), 'hex'));
+/**
+ * A recording's .npz laid out as the server writes it (np.savez's keys and layout): "imu" int16 (3, N) in Fortran order,
+ * 4 packets of 5 samples at 100 Hz from t = 1000; "wave" float32 (N,), 3 packets of 4 samples every 0.05 s, then a
+ * segment "wave@1" of 2 series (float64), 2 packets of 3.
+ */
+function recordingNpz(): Uint8Array {
+  const n = 5;
+  const packets = 4;
+  // Fortran order: the 3 series of sample 0, then of sample 1, …; series s is sample × (s + 1).
+  const imuY = Int16Array.from({ length: 3 * n * packets }, (_, i) => Math.floor(i / 3) * ((i % 3) + 1));
+  const waveT = range(12, (i) => 1000.005 + i * 0.05);
+  const wave2T = range(6, (i) => waveT[11]! + 0.05 + i * 0.05);
+  return zipSync({
+    'imu/y.npy': encodeNpy({
+      dtype: dtypeFromName('int16'),
+      shape: [3, n * packets],
+      fortranOrder: true,
+      data: new Uint8Array(imuY.buffer),
+    }),
+    'imu/x.npy': typedArrayToNpy(range(n * packets)),
+    'imu/t.npy': typedArrayToNpy(range(n * packets, (i) => 1000 + i / 100)),
+    'imu/seq.npy': typedArrayToNpy(seqs(packets, n)),
+    'wave/y.npy': typedArrayToNpy(Float32Array.from(range(12, (i) => -1 + (2 * i) / 11))),
+    'wave/x.npy': typedArrayToNpy(range(12)),
+    'wave/t.npy': typedArrayToNpy(waveT),
+    'wave/seq.npy': typedArrayToNpy(seqs(3, 4)),
+    'wave@1/y.npy': typedArrayToNpy(range(12), [2, 6]),
+    'wave@1/x.npy': typedArrayToNpy(range(6, (i) => 12 + i)),
+    'wave@1/t.npy': typedArrayToNpy(wave2T),
+    'wave@1/seq.npy': typedArrayToNpy(seqs(2, 3, 3)),
+  });
 }
 
 describe('a recording .npz as the store packets it had', () => {
-  it('reads every channel and segment, in the producer dtype, cut back into its packets', async () => {
-    const recording = readRecordingNpz(await numpyRecording());
+  it('reads every channel and segment, in the producer dtype, cut back into its packets', () => {
+    const recording = readRecordingNpz(recordingNpz());
     expect(recording.segments.map((s) => [s.key, s.channel, s.values.length, s.twoD, s.seqs])).toEqual([
       ['imu', 'imu', 3, true, [0, 1, 2, 3]],
       ['wave', 'wave', 1, false, [0, 1, 2]],
@@ -58,8 +71,8 @@ describe('a recording .npz as the store packets it had', () => {
     expect(packetsArrivedBy(imu, 2000)).toBe(4);
   });
 
-  it('feeds the store up to the playback time: forward appends, back starts afresh, segments in order', async () => {
-    const recording = readRecordingNpz(await numpyRecording());
+  it('feeds the store up to the playback time: forward appends, back starts afresh, segments in order', () => {
+    const recording = readRecordingNpz(recordingNpz());
     const store = new ChannelStore(1_000_000);
     const resets: number[] = [];
     store.addEventListener('reset', () => resets.push(store.version));
@@ -91,8 +104,8 @@ describe('a recording .npz as the store packets it had', () => {
     expect(player.showAt(1000.199)).toBe(false);
   });
 
-  it('a jump further than the store keeps feeds only the newest whole packets it can keep', async () => {
-    const recording = readRecordingNpz(await numpyRecording());
+  it('a jump further than the store keeps feeds only the newest whole packets it can keep', () => {
+    const recording = readRecordingNpz(recordingNpz());
     // 3 + 2 series at most: 40 points leave 8 samples per series, so imu gets only its last packet of 5.
     const store = new ChannelStore(40);
     const appended: number[] = [];
@@ -110,7 +123,11 @@ describe('a recording .npz as the store packets it had', () => {
     const npy = (values: Float64Array) => typedArrayToNpy(values);
     const noChannel = zipSync({ 'other.npy': npy(Float64Array.of(1)) });
     expect(() => readRecordingNpz(noChannel)).toThrow(/no channel/);
-    const noT = zipSync({ 'a/y.npy': npy(Float64Array.of(1, 2)), 'a/x.npy': npy(Float64Array.of(0, 1)), 'a/seq.npy': npy(Float64Array.of(0, 0)) });
+    const noT = zipSync({
+      'a/y.npy': npy(Float64Array.of(1, 2)),
+      'a/x.npy': npy(Float64Array.of(0, 1)),
+      'a/seq.npy': npy(Float64Array.of(0, 0)),
+    });
     expect(() => readRecordingNpz(noT)).toThrow('"a/y" has no "a/t"');
     const short = zipSync({
       'a/y.npy': npy(Float64Array.of(1, 2)),

@@ -90,7 +90,8 @@ function segmentOf(key: string, arrays: ReadonlyMap<string, NpyArray>): Recorded
   };
   const y = arrays.get(`${key}/y`)!;
   const shape = y.header.shape;
-  if (shape.length < 1 || shape.length > 2) throw new RecordingFormatError(`"${key}/y" has shape (${shape.join(', ')}): (N,) or (k, N) expected`);
+  if (shape.length < 1 || shape.length > 2)
+    throw new RecordingFormatError(`"${key}/y" has shape (${shape.join(', ')}): (N,) or (k, N) expected`);
   const t = column('t');
   const index = column('x');
   const seq = column('seq');
