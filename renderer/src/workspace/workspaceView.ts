@@ -537,11 +537,14 @@ export class WorkspaceView {
     this.root.dataset.paused = String(this.axis.paused);
   }
 
-  /** Space pauses; arrows pan; + and - zoom; F or End follows the newest data. Not while typing. */
+  /** Space pauses (plays or pauses a recording); arrows pan; + and - zoom; F or End follows the newest data. Not while typing. */
   private key(event: KeyboardEvent): void {
     if (!this.active || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target as HTMLElement | null;
-    if (target && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName))) return;
+    // Space means nothing to a slider (the timeline's, after scrubbing): it plays or pauses there too.
+    const spaceOnSlider = event.key === ' ' && target instanceof HTMLInputElement && target.type === 'range';
+    if (!spaceOnSlider && target && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName)))
+      return;
     const actions: Record<string, () => void> = {
       ' ': () => (this.playback.active ? this.playback.toggle() : this.axis.setPaused(!this.axis.paused)),
       ArrowLeft: () => this.axis.pan(-0.1),

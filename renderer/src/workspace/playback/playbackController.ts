@@ -63,7 +63,10 @@ export class PlaybackController {
     return this.session?.player.time;
   }
 
-  /** Downloads a finished recording and plays it from its start. */
+  /**
+   * Downloads a finished recording and shows it paused at its end: every panel as it was when the
+   * recording stopped. Play starts it from the beginning; the slider goes anywhere.
+   */
   async open(id: string): Promise<void> {
     const opening = ++this.opening;
     this.host.note(`Loading recording ${id}…`);
@@ -92,7 +95,7 @@ export class PlaybackController {
       this.host.opened(channels);
       this.timeline.show(info.name, recording.start, recording.end);
       this.host.note('');
-      clock.play();
+      clock.seek(recording.end);
       this.host.request();
     } catch (error) {
       if (opening === this.opening) this.host.note(`Recording ${id}: ${errorText(error)}`);
