@@ -276,6 +276,7 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
   const group = page.locator(`[data-testid="array-group"][data-group="${id}"]`);
   await expect(group).toContainText('imu, wave');
   await expect(page.getByTestId('array-row')).toHaveCount(8);
+  await saveScreenshot(page, 'arrays-recording');
   await group.getByTestId('array-group-play').click();
   await expect(page.getByTestId('view-workspace')).toBeVisible();
   await expect(page.getByTestId('playback-bar')).toBeVisible();
