@@ -33,7 +33,8 @@ export class ArrayTable {
     const label = recording
       ? `recording “${recording.name}” · ${recording.channels.join(', ')} · ${recording.duration.toFixed(1)} s · ${count} arrays`
       : `group ${group} · ${count} arrays`;
-    const cell = h('td', { colspan: '6' }, h('span', { class: 'group-label', title: group }, label));
+    const line = h('div', { class: 'group-line' }, h('span', { class: 'group-label', title: group }, label));
+    const cell = h('td', { colspan: '6' }, line);
     if (recording) {
       const play = h(
         'button',
@@ -41,7 +42,7 @@ export class ArrayTable {
         '▶ Play in workspace',
       );
       play.addEventListener('click', () => this.onPlay(recording.id));
-      cell.append(play);
+      line.append(play);
     }
     return h('tr', { class: 'group-row', 'data-testid': 'array-group', 'data-group': group }, cell);
   }
