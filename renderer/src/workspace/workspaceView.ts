@@ -90,8 +90,10 @@ export class WorkspaceView {
       client: () => server.client,
       setLive: (live) => {
         if (live) this.panelsChanged();
-        else this.feeds.want([]);
-        this.showAxis();
+        else {
+          this.feeds.want([]);
+          this.recorder.setEnabled(false);
+        }
       },
       request: () => this.request(),
       note: (text) => this.showNote(text),
