@@ -1,22 +1,32 @@
 const BLOCK_BYTES = 1 << 20;
 
 /**
- * The UTF-8 bytes of pieces of text, written as they come into 1 MiB blocks and joined once: a big
- * packet's JSON never exists as one huge string (nor its pieces all at once) beside its bytes.
+ * The UTF-8 bytes of pieces of text in full 1 MiB blocks (the last one cut to size), never joined: a big
+ * packet's JSON never exists as one huge string or buffer, and the blocks go out as the fragments of one
+ * WebSocket message. A piece may straddle two blocks (a fragment may end inside a character: UTF-8 is
+ * checked over the whole message).
  */
-export function utf8Concat(pieces: Iterable<string>): Buffer {
+export function utf8Blocks(pieces: Iterable<string>): Buffer[] {
   const blocks: Buffer[] = [];
   let block = Buffer.allocUnsafe(BLOCK_BYTES);
   let used = 0;
   for (const piece of pieces) {
-    const most = piece.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-    if (used + most > block.length) {
-      blocks.push(block.subarray(0, used));
-      block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, most));
-      used = 0;
+    if (piece.length * 3 <= block.length - used) {
+      used += block.write(piece, used); // fits whatever its characters (at most 3 bytes per UTF-16 unit)
+      continue;
     }
-    used += block.write(piece, used);
+    const bytes = Buffer.from(piece);
+    for (let copied = 0; copied < bytes.length;) {
+      if (used === block.length) {
+        blocks.push(block);
+        block = Buffer.allocUnsafe(BLOCK_BYTES);
+        used = 0;
+      }
+      const n = bytes.copy(block, used, copied);
+      used += n;
+      copied += n;
+    }
   }
-  blocks.push(block.subarray(0, used));
-  return Buffer.concat(blocks);
+  if (used > 0 || blocks.length === 0) blocks.push(used === block.length ? block : Buffer.from(block.subarray(0, used)));
+  return blocks;
 }
