@@ -3,7 +3,7 @@ import type { NpyArray } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { encodeNpyHeader } from '../../common/npy/header.js';
-import { utf8Blocks } from './utf8Blocks.js';
+import { utf8Blocks } from '../net/utf8Blocks.js';
 
 /** One packet of a channel: x and t (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
 export interface StreamPacket {
