@@ -11,21 +11,30 @@ export class Utf8BlockWriter {
 
   /** Appends `piece`, pushing each block it fills onto `full`. */
   write(piece: string, full: Buffer[]): void {
-    if (piece.length * 3 <= this.block.length - this.used) {
-      this.used += this.block.write(piece, this.used); // fits whatever its characters (at most 3 bytes per UTF-16 unit)
-      return;
+    if (Buffer.byteLength(piece) !== piece.length) return this.writeBytes(Buffer.from(piece), full);
+    // ASCII, as the array data is: latin-1 writes it byte for byte, a plain copy, splitting it where a block fills.
+    for (let at = 0; ;) {
+      const n = this.block.write(at === 0 ? piece : piece.slice(at), this.used, 'latin1');
+      this.used += n;
+      at += n;
+      if (at === piece.length) return;
+      this.nextBlock(full);
     }
-    const bytes = Buffer.from(piece);
+  }
+
+  private writeBytes(bytes: Buffer, full: Buffer[]): void {
     for (let copied = 0; copied < bytes.length;) {
-      if (this.used === this.block.length) {
-        full.push(this.block);
-        this.block = Buffer.allocUnsafe(BLOCK_BYTES);
-        this.used = 0;
-      }
+      if (this.used === this.block.length) this.nextBlock(full);
       const n = bytes.copy(this.block, this.used, copied);
       this.used += n;
       copied += n;
     }
+  }
+
+  private nextBlock(full: Buffer[]): void {
+    full.push(this.block);
+    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
+    this.used = 0;
   }
 
   /** The last, partly filled block, cut to size (empty when nothing is left). */
