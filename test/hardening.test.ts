@@ -14,7 +14,7 @@ import { decodeDataFrame } from '../common/frames.js';
 import { typedValues } from '../common/npy/typed.js';
 import { Channel } from '../server/stream/channel.js';
 import { DEFAULT_LOOKBACK, HistoryBudget } from '../server/stream/history.js';
-import { EncodedPacket, LiveMessages, float64Array } from '../server/stream/packet.js';
+import { EncodedPacket, JSON_BLOCKS, LiveMessages, float64Array } from '../server/stream/packet.js';
 import { type MessageSocket, Subscriber } from '../server/stream/subscriber.js';
 import { parseServerArgs, UsageError } from '../server/cliOptions.js';
 import { detailOf, rawRequest } from './fuzz/rawHttp.js';
@@ -206,7 +206,8 @@ describe('memory per subscriber (high: 100 slow JSON subscribers took RSS to 3.1
     }
     const message = JSON.parse(Buffer.concat(first.map(({ data }) => data as Buffer)).toString()) as Record<string, number[]>;
     expect(message).toMatchObject({ type: 'data', channel: 'c', seq: 0 });
-    expect(message.y).toEqual([...x.map(Math.sin)]);
+    expect(message.y).toHaveLength(values);
+    expect(message.y.every((value, i) => value === Math.sin(i))).toBe(true);
   });
 
   it('queues nothing more for subscribers over their limit, so what a channel holds for them stays one packet each', () => {
@@ -220,6 +221,38 @@ describe('memory per subscriber (high: 100 slow JSON subscribers took RSS to 3.1
     for (const socket of stalled) expect(socket.sent).toEqual([]);
     expect(subscribers.slice(0, -1).map((s) => s.dropped)).toEqual(stalled.map(() => 5));
     expect(reader.sent).toHaveLength(5);
+  });
+
+  it('reuses a packet’s JSON blocks for the next one only once every subscriber’s socket has written them', () => {
+    const channel = new Channel('pool', new HistoryBudget(DEFAULT_LOOKBACK));
+    const pending: (() => void)[] = [];
+    const sockets = Array.from({ length: 3 }, () => {
+      const sent: Uint8Array[] = [];
+      const socket: MessageSocket = {
+        bufferedAmount: 0,
+        send: (data, _options, done) => {
+          sent.push(data as Uint8Array);
+          if (done) pending.push(() => done());
+        },
+      };
+      channel.join(new Subscriber(socket, 'pool', 64 * 2 ** 20));
+      return sent;
+    });
+    const x = new Float64Array(150_000).map((_, i) => i / 7);
+    const publish = () => channel.publish({ timestamp: 1, x, y: float64Array(x, [x.length]), t: x });
+    publish();
+    const first = sockets[0]!.slice(0, -1); // the full blocks (the last is a copy cut to size)
+    expect(first.length).toBeGreaterThan(1);
+    const free = JSON_BLOCKS.size;
+    expect(pending).toHaveLength(3); // one completion per socket, on its last fragment
+    pending.splice(0, 2).forEach((done) => done());
+    expect(JSON_BLOCKS.size).toBe(free); // one socket still writing: nothing given back
+    pending.splice(0).forEach((done) => done());
+    expect(JSON_BLOCKS.size).toBe(free + first.length);
+    for (const sent of sockets) sent.length = 0;
+    publish();
+    // The next rendering writes into the same memory instead of new blocks.
+    expect(new Set(sockets[0]!.slice(0, -1))).toEqual(new Set(first));
   });
 
   it('sends binary frames as fragments whose .npy data are the packet’s own bytes (nothing copied)', () => {

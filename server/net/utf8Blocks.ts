@@ -1,13 +1,45 @@
 const BLOCK_BYTES = 1 << 20;
 
 /**
+ * Blocks handed back once nothing uses them any more, for the next rendering to reuse: a stream of big
+ * packets then writes into the same memory again instead of allocating 1 MiB blocks for the garbage
+ * collector to find later, so the server's memory stays flat. Holds at most `maxFree` blocks.
+ */
+export class BlockPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly maxFree: number) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(BLOCK_BYTES);
+  }
+
+  give(blocks: readonly Buffer[]): void {
+    for (const block of blocks) if (this.free.length < this.maxFree && block.length === BLOCK_BYTES) this.free.push(block);
+  }
+
+  get size(): number {
+    return this.free.length;
+  }
+}
+
+/**
  * Writes pieces of text as UTF-8 into full 1 MiB blocks, handing each over as it fills: a big JSON body
  * never exists as one huge string or buffer, and is written (to a socket, a file) in few large writes.
  * A piece may straddle two blocks, even inside a character: UTF-8 is checked over the whole message.
  */
 export class Utf8BlockWriter {
-  private block = Buffer.allocUnsafe(BLOCK_BYTES);
+  private block: Buffer;
   private used = 0;
+
+  /** Blocks come from `pool` when one is given (the caller gives them back), else are allocated. */
+  constructor(private readonly pool?: BlockPool) {
+    this.block = this.newBlock();
+  }
+
+  private newBlock(): Buffer {
+    return this.pool?.take() ?? Buffer.allocUnsafe(BLOCK_BYTES);
+  }
 
   /** Appends `piece`, pushing each block it fills onto `full`. */
   write(piece: string, full: Buffer[]): void {
@@ -33,19 +65,22 @@ export class Utf8BlockWriter {
 
   private nextBlock(full: Buffer[]): void {
     full.push(this.block);
-    this.block = Buffer.allocUnsafe(BLOCK_BYTES);
+    this.block = this.newBlock();
     this.used = 0;
   }
 
-  /** The last, partly filled block, cut to size (empty when nothing is left). */
+  /** The last, partly filled block, cut to size (a copy: the pool gets the block back) or empty when nothing is left. */
   end(): Buffer {
-    return this.used === this.block.length ? this.block : Buffer.from(this.block.subarray(0, this.used));
+    if (this.used === this.block.length) return this.block;
+    const last = Buffer.from(this.block.subarray(0, this.used));
+    this.pool?.give([this.block]);
+    return last;
   }
 }
 
 /** The UTF-8 bytes of `pieces` as full 1 MiB blocks and a last one cut to size, never joined (ws sends them as fragments). */
-export function utf8Blocks(pieces: Iterable<string>): Buffer[] {
-  const writer = new Utf8BlockWriter();
+export function utf8Blocks(pieces: Iterable<string>, pool?: BlockPool): Buffer[] {
+  const writer = new Utf8BlockWriter(pool);
   const blocks: Buffer[] = [];
   for (const piece of pieces) writer.write(piece, blocks);
   const last = writer.end();

@@ -75,6 +75,7 @@ export class Channel {
     this.history.push(encoded);
     const live = new LiveMessages(encoded);
     for (const subscriber of this.subscribers) subscriber.deliver(live);
+    live.release();
     for (const sink of this.sinks) sink.receive(encoded);
     return encoded.seq;
   }

@@ -3,7 +3,7 @@ import type { NpyArray } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { encodeNpyHeader } from '../../common/npy/header.js';
-import { utf8Blocks } from '../net/utf8Blocks.js';
+import { BlockPool, utf8Blocks } from '../net/utf8Blocks.js';
 
 /** One packet of a channel: x and t (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
 export interface StreamPacket {
@@ -43,18 +43,34 @@ export function packetBytes(packet: StreamPacket): number {
   return packet.y.data.byteLength + packet.x.byteLength + packet.t.byteLength + 256;
 }
 
+/** Free JSON blocks kept for the next packets' renderings: at most 32 MiB. */
+export const JSON_BLOCKS = new BlockPool(32);
+
 /**
  * One WebSocket message in parts, sent as its fragments: it is never joined into one buffer, and the same
- * parts go to every subscriber (ws frames them without copying).
+ * parts go to every subscriber (ws frames them without copying). A JSON message's blocks come from
+ * JSON_BLOCKS and go back there once its builder and every socket sending it are done with them.
  */
-export interface WireMessage {
-  readonly binary: boolean;
-  readonly parts: readonly Uint8Array[];
+export class WireMessage {
   readonly byteLength: number;
-}
+  private holders = 1; // the builder's, until it calls release()
 
-function wireMessage(binary: boolean, parts: Uint8Array[]): WireMessage {
-  return { binary, parts, byteLength: parts.reduce((sum, part) => sum + part.byteLength, 0) };
+  constructor(
+    readonly binary: boolean,
+    readonly parts: readonly Uint8Array[],
+    private readonly pool?: BlockPool,
+  ) {
+    this.byteLength = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  }
+
+  /** Keeps the parts from going back to the pool, e.g. until a socket has written them. */
+  hold(): void {
+    this.holders++;
+  }
+
+  release(): void {
+    if (--this.holders === 0) this.pool?.give(this.parts as Buffer[]);
+  }
 }
 
 /** A packet of a channel with its seq; its wire messages are built on demand (see LiveMessages). */
@@ -71,9 +87,10 @@ export class EncodedPacket {
     return packetBytes(this.packet);
   }
 
-  /** The packet as a JSON text message or a binary frame; history ones carry `"history": true`. */
+  /** The packet as a JSON text message or a binary frame; history ones carry `"history": true`. The caller releases it. */
   message(binary: boolean, history = false): WireMessage {
-    return binary ? wireMessage(true, this.binaryParts(history)) : wireMessage(false, utf8Blocks(this.jsonPieces(history)));
+    if (binary) return new WireMessage(true, this.binaryParts(history));
+    return new WireMessage(false, utf8Blocks(this.jsonPieces(history), JSON_BLOCKS), JSON_BLOCKS);
   }
 
   /** The tutorial's JSON data message, plus `channel`, `seq`, `t`, and `names`/`units`/`history` when set. */
@@ -128,5 +145,11 @@ export class LiveMessages {
   get(binary: boolean): WireMessage {
     if (binary) return (this.binary ??= this.packet.message(true));
     return (this.json ??= this.packet.message(false));
+  }
+
+  /** The fan-out is over: what subscribers still send holds the messages on its own. */
+  release(): void {
+    this.json?.release();
+    this.binary?.release();
   }
 }

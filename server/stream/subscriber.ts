@@ -3,7 +3,7 @@ import type { EncodedPacket, LiveMessages, WireMessage } from './packet.js';
 
 /** The part of a WebSocket a subscriber needs; `ws`'s WebSocket satisfies it. */
 export interface MessageSocket {
-  send(data: string | Uint8Array, options?: { binary?: boolean; fin?: boolean }): void;
+  send(data: string | Uint8Array, options?: { binary?: boolean; fin?: boolean }, done?: (err?: Error) => void): void;
   readonly bufferedAmount: number;
 }
 
@@ -41,17 +41,27 @@ export class Subscriber {
   }
 
   deliverHistory(packet: EncodedPacket): void {
-    this.sendParts(packet.message(this.binary, true));
+    const message = packet.message(this.binary, true);
+    this.sendParts(message);
+    message.release();
   }
 
   send(message: ServerMessage): void {
     this.socket.send(JSON.stringify(message));
   }
 
-  /** The message's parts as the fragments of one message, all queued at once so nothing comes between them. */
-  private sendParts({ binary, parts }: WireMessage): void {
+  /**
+   * The message's parts as the fragments of one message, all queued at once so nothing comes between them;
+   * held until the last is written (or the socket has closed), which is when every earlier one is too.
+   */
+  private sendParts(message: WireMessage): void {
+    const { binary, parts } = message;
     const last = parts.length - 1;
-    parts.forEach((part, i) => this.socket.send(part, { binary, fin: i === last }));
+    message.hold();
+    parts.forEach((part, i) => {
+      if (i < last) this.socket.send(part, { binary, fin: false });
+      else this.socket.send(part, { binary, fin: true }, () => message.release());
+    });
     this.delivered++;
   }
 }
