@@ -7,7 +7,6 @@ import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';
 
 // The page draws several charts per frame: on a loaded 2-core machine a step can take seconds.
-test.describe.configure({ timeout: 180_000 });
 
 let server: TestServer;
 const producers: TestProducer[] = [];

@@ -8,7 +8,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { encodeNpy } from '../common/npy/codec.js';
 import { dtypeFromName } from '../common/npy/dtype.js';
 import { errorHandler } from '../server/http/errors.js';
-import { MAX_JSON_DEPTH, parseJsonMessage, quoteBareSpecials } from '../server/net/safeJson.js';
+import { MAX_JSON_DEPTH, parseJsonMessage } from '../server/net/safeJson.js';
 import { GuardedWebSocket } from '../server/stream/guardedSocket.js';
 import { decodeDataFrame } from '../common/frames.js';
 import { typedValues } from '../common/npy/typed.js';
@@ -141,9 +141,12 @@ describe('hostile JSON on the sockets', () => {
   });
 
   it('quotes bare NaN and ±Infinity outside strings only, in one pass', () => {
-    expect(quoteBareSpecials('{"y": [NaN, -Infinity, Infinity, 1]}')).toBe('{"y": ["NaN", "-Infinity", "Infinity", 1]}');
-    expect(quoteBareSpecials('{"y": ["a NaN \\" Infinity", NaNa]}')).toBeUndefined();
-    expect(parseJsonMessage('{"y": [NaN]}', { lenient: true })).toEqual({ y: ['NaN'] });
+    expect(parseJsonMessage('{"y": [NaN, -Infinity, Infinity, -1]}', { lenient: true })).toEqual({
+      y: ['NaN', '-Infinity', 'Infinity', -1],
+    });
+    expect(parseJsonMessage('{"y": ["a NaN \\" Infinity", NaN]}', { lenient: true })).toEqual({ y: ['a NaN " Infinity', 'NaN'] });
+    expect(() => parseJsonMessage('{"y": [NaNa]}', { lenient: true })).toThrow(/not valid JSON/);
+    expect(() => parseJsonMessage('{"y": [NaN]}')).toThrow(/not valid JSON/);
     expect(() => parseJsonMessage(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toThrow(/nests/);
     expect(() => parseJsonMessage(`[${'[],'.repeat(5000)}[]]`)).toThrow(/more than 4096 lists/);
     // Brackets inside strings are text, not nesting.
@@ -282,11 +285,11 @@ describe('replies to a client that never reads (medium: 65 MiB of pings grew RSS
     const messages = 40_000;
     const badAction = JSON.stringify({ action: 'x'.repeat(100) });
     for (let i = 0; i < messages; i++) client.socket.send(badAction);
-    await expect.poll(() => serverSocket.isPaused, { timeout: 60_000, interval: 20 }).toBe(true);
+    await expect.poll(() => serverSocket.isPaused, { interval: 20 }).toBe(true);
     // Bounded: what the server holds for this peer is within its reply allowance, not 40,000 errors.
     expect(serverSocket.bufferedAmount).toBeLessThan(2 * 1024 ** 2);
     client.socket.resume();
-    await expect.poll(() => client.messages().filter((m) => m.type === 'error').length, { timeout: 60_000, interval: 50 }).toBe(messages);
+    await expect.poll(() => client.messages().filter((m) => m.type === 'error').length, { interval: 50 }).toBe(messages);
     await client.close();
   });
 });
@@ -390,9 +393,7 @@ describe('uploads', () => {
       const response = await fetch(`${server.url}/array/${uploaded.index}?format=${format}`, { signal: controller.signal });
       await response.body!.getReader().read();
       controller.abort();
-      await expect
-        .poll(() => logger.infos.filter((line) => line.includes('went away')).length, { timeout: 10_000 })
-        .toBeGreaterThan(format === 'npy' ? 0 : 1);
+      await expect.poll(() => logger.infos.filter((line) => line.includes('went away')).length).toBeGreaterThan(format === 'npy' ? 0 : 1);
     }
     expect([...logger.errors, ...logger.warnings, ...logger.infos].filter((line) => line.includes('\n'))).toEqual([]);
   });
