@@ -1,11 +1,12 @@
 import { h } from '../../app/dom.js';
 import type { LineChart } from '../../charts/lineOptions.js';
+import { decimatedPoints } from '../../charts/points.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
 import type { PanelConfigOf } from '../layout.js';
 import { sampleRateOf, spectrum } from '../spectrum.js';
 import { createPlotChart } from './plotChart.js';
-import type { PanelContext, PanelReport } from './panel.js';
+import { type PanelContext, type PanelReport, visibleSeriesOf } from './panel.js';
 import { SeriesListPanel } from './seriesListPanel.js';
 
 /** FFT amplitude or PSD of each series over the visible time range, on a log or linear y axis. */
@@ -45,7 +46,9 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   }
 
   draw(): boolean {
-    const visible = this.visibleSeries();
+    const visible = visibleSeriesOf(this.context, this.settings.series, false);
+    // About two points per pixel: the spectrum of a minute at 1 kHz has 16,384 bins.
+    const buckets = Math.max(16, Math.round(this.chart.width));
     const datasets = this.chart.data.datasets;
     datasets.length = 0;
     this.peaks = [];
@@ -56,7 +59,13 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
       if (!result) return;
       size = Math.max(size, result.size);
       // A log axis cannot show 0 (the DC bin after removing the mean): start at the first bin.
-      const data = Array.from(result.frequency.subarray(1), (x, k) => ({ x, y: result.value[k + 1]! }));
+      const data = decimatedPoints(
+        (k) => result.frequency[k]!,
+        (k) => result.value[k]!,
+        1,
+        result.value.length,
+        buckets,
+      );
       points += data.length;
       let peak = 1;
       for (let k = 2; k < result.value.length; k++) if (result.value[k]! > result.value[peak]!) peak = k;

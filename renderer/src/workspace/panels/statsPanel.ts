@@ -1,7 +1,7 @@
 import { h } from '../../app/dom.js';
 import { formatValue } from '../../data/format.js';
 import type { PanelConfigOf } from '../layout.js';
-import type { PanelContext, PanelReport } from './panel.js';
+import { type PanelContext, type PanelReport, visibleSeriesOf } from './panel.js';
 import { SeriesListPanel } from './seriesListPanel.js';
 
 interface Summary {
@@ -62,7 +62,7 @@ export class StatsPanel extends SeriesListPanel<'stats'> {
   }
 
   draw(): boolean {
-    const visible = this.visibleSeries();
+    const visible = visibleSeriesOf(this.context, this.settings.series, false);
     this.rows = [];
     this.body.replaceChildren(
       ...visible.map((entry) => {
@@ -76,7 +76,8 @@ export class StatsPanel extends SeriesListPanel<'stats'> {
   }
 
   report(): PanelReport {
-    return { pointsShown: this.visibleSeries().reduce((sum, s) => sum + s.values.length, 0), readout: this.rows };
+    const visible = visibleSeriesOf(this.context, this.settings.series, false);
+    return { pointsShown: visible.reduce((sum, s) => sum + s.values.length, 0), readout: this.rows };
   }
 
   canvas(): HTMLCanvasElement {

@@ -1,9 +1,10 @@
 import { h } from '../../app/dom.js';
 import type { LineChart } from '../../charts/lineOptions.js';
-import { columnPoints, decimatedColumns } from '../../charts/points.js';
+import { columnPoints } from '../../charts/points.js';
+import { BucketDecimator } from '../../data/bucketDecimator.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
-import { type SeriesRef, nearestIndex, rangeIndices } from '../channelStore.js';
+import { type SeriesRef, nearestIndex, seriesKey } from '../channelStore.js';
 import type { AxisScale, PanelConfigOf, TimeSeriesConfig } from '../layout.js';
 import { createPlotChart } from './plotChart.js';
 import { SeriesListPanel } from './seriesListPanel.js';
@@ -23,6 +24,8 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   private readonly chart: LineChart;
   private readonly scaleInputs: Record<'left' | 'right', HTMLElement>;
   private pointsShown = 0;
+  /** Per series (`channel[s]`), and per x mode, since each decimates its own x column. */
+  private decimators = new Map<string, BucketDecimator>();
 
   constructor(context: PanelContext, config: PanelConfigOf<'time'>) {
     super(context, config);
@@ -67,10 +70,8 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   draw(): boolean {
     const { store, axis } = this.context;
     const range = axis.visible();
-    const buckets = Math.max(
-      16,
-      Math.round(this.chart.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvasElement.clientWidth),
-    );
+    // One bucket per CSS pixel of the canvas (not of the plot area, whose width moves with the y labels and would restart decimation).
+    const buckets = Math.max(16, Math.round(this.chart.width));
     const datasets = this.chart.data.datasets;
     datasets.length = this.settings.series.length;
     let points = 0;
@@ -80,17 +81,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
       const values = seriesValues(channel, entry.series);
       let data: { x: number; y: number }[] = [];
       if (channel && values) {
-        const x = xColumn(channel, axis);
-        const { from, to } = rangeIndices(x, range.min, range.max);
-        data = columnPoints(
-          decimatedColumns(
-            (i) => x[i]!,
-            (i) => values[i]!,
-            from,
-            to,
-            buckets,
-          ),
-        );
+        data = columnPoints(this.decimator(entry).update(xColumn(channel, axis), values, range.min, range.max, buckets));
         points += data.length;
       }
       usesRight ||= entry.axis === 'right';
@@ -120,6 +111,13 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
     this.chart.update('none');
     this.pointsShown = points;
     return points > 0;
+  }
+
+  private decimator(ref: SeriesRef): BucketDecimator {
+    const key = `${seriesKey(ref)} ${this.context.axis.state.mode}`;
+    let decimator = this.decimators.get(key);
+    if (!decimator) this.decimators.set(key, (decimator = new BucketDecimator()));
+    return decimator;
   }
 
   /** Redraws for a new hover cursor without re-decimating. */
