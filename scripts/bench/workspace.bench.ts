@@ -101,7 +101,7 @@ async function startProfile(page: Page): Promise<() => Promise<void>> {
 async function startTrace(page: Page): Promise<() => Promise<void>> {
   const session = await page.context().newCDPSession(page);
   const events: { name: string; ph: string; dur?: number; tid: number; pid: number; cat: string }[] = [];
-  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as typeof events)));
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as typeof events)));
   await session.send('Tracing.start', {
     categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu',
     transferMode: 'ReportEvents',

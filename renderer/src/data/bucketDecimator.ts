@@ -83,24 +83,30 @@ export class BucketDecimator {
     const xs = new Float64Array(3 * last);
     const ys = new Float64Array(3 * last);
     let n = 0;
-    const put = (px: number, py: number) => {
-      if (Number.isNaN(px)) return;
-      if (n > 0 && xs[n - 1] === px && Object.is(ys[n - 1], py)) return;
-      xs[n] = px;
-      ys[n++] = py;
-    };
     for (let b = 0; b < last; b++) {
       const { minX, minY, maxX, maxY, nanX } = this.buckets[b]!;
-      // Up to three points in x order (an absent one has x NaN, which every comparison puts last).
-      const minFirst = !(maxX < minX);
-      const [ax, ay, bx, by] = minFirst ? [minX, minY, maxX, maxY] : [maxX, maxY, minX, minY];
-      const nanAt = Number.isNaN(nanX) ? 3 : nanX < ax ? 0 : nanX < bx ? 1 : 2;
-      if (nanAt === 0) put(nanX, NaN);
-      put(ax, ay);
-      if (nanAt === 1) put(nanX, NaN);
-      put(bx, by);
-      if (nanAt === 2) put(nanX, NaN);
+      // Up to three points in x order; an absent one has x NaN, which every comparison puts last.
+      const nanAt = Number.isNaN(nanX) ? 3 : nanX < Math.min(minX, maxX) ? 0 : nanX < Math.max(minX, maxX) ? 1 : 2;
+      if (nanAt === 0) n = put(xs, ys, n, nanX, NaN);
+      if (!(maxX < minX)) {
+        n = put(xs, ys, n, minX, minY);
+        if (nanAt === 1) n = put(xs, ys, n, nanX, NaN);
+        n = put(xs, ys, n, maxX, maxY);
+      } else {
+        n = put(xs, ys, n, maxX, maxY);
+        if (nanAt === 1) n = put(xs, ys, n, nanX, NaN);
+        n = put(xs, ys, n, minX, minY);
+      }
+      if (nanAt === 2) n = put(xs, ys, n, nanX, NaN);
     }
     return { x: xs.slice(0, n), y: ys.slice(0, n) };
   }
+}
+
+/** Appends a point unless its x is NaN (absent) or it repeats the last one; returns the new count. */
+function put(xs: Float64Array, ys: Float64Array, n: number, x: number, y: number): number {
+  if (Number.isNaN(x) || (n > 0 && xs[n - 1] === x && Object.is(ys[n - 1], y))) return n;
+  xs[n] = x;
+  ys[n] = y;
+  return n + 1;
 }

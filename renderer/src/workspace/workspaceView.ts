@@ -22,6 +22,7 @@ import {
 } from './layout.js';
 import { LayoutStorage } from './layoutStorage.js';
 import { PanelHost } from './panelHost.js';
+import { plotWorker } from './plots/plotClient.js';
 import type { PanelContext } from './panels/panel.js';
 import { ChannelSidebar } from './sidebar.js';
 import { sampleRateOf } from './spectrum.js';
@@ -46,6 +47,7 @@ export class WorkspaceView {
   private readonly storage = new LayoutStorage();
   private readonly dock: DockviewApi;
   private readonly context: PanelContext;
+  private readonly plots = plotWorker();
   private active = false;
   private frameRequested = false;
   private drawnVersion = -1;
@@ -192,6 +194,7 @@ export class WorkspaceView {
       this.request();
     });
     this.store.addEventListener('packet', () => this.request());
+    this.plots.addEventListener('resize', () => this.redrawWaiting());
     this.sidebar.addEventListener('change', () => this.redrawWaiting());
     document.addEventListener('keydown', (event) => this.key(event));
     setInterval(() => this.renderStatus(), STATUS_MS);
@@ -227,6 +230,7 @@ export class WorkspaceView {
       paused: this.axis.paused,
       packets: this.feeds.packets,
       framesWithNewData: this.framesWithNewData,
+      drawing: this.plots.busy,
       redrawTimes: [...this.redrawTimes],
       pointsKept: this.store.pointsKept,
       pointBudget: this.store.pointBudget,
@@ -389,11 +393,17 @@ export class WorkspaceView {
   private frame(): void {
     this.frameRequested = false;
     if (this.root.hidden) return;
+    // One frame at a time in the plot worker: newer data wait for it rather than queue up behind it.
+    if (this.plots.busy) {
+      this.plots.whenIdle(() => this.request());
+      return;
+    }
     // While paused, new data change nothing shown: no redraw (the counters still count).
     const dataChanged = this.store.version !== this.drawnVersion && !this.axis.paused;
     if (!dataChanged && !this.viewChanged) {
       if (this.hoverChanged) for (const host of this.hosts.values()) host.showHover();
       this.hoverChanged = false;
+      this.plots.flush(() => undefined);
       return;
     }
     if (dataChanged) this.advanceAxis();
@@ -401,11 +411,17 @@ export class WorkspaceView {
     this.viewChanged = this.hoverChanged = false;
     let newData = false;
     for (const host of this.hosts.values()) newData = host.draw(dataChanged) || newData;
-    if (newData && dataChanged) {
-      this.framesWithNewData++;
-      this.redrawTimes.push(performance.now());
-      if (this.redrawTimes.length > REDRAW_LOG) this.redrawTimes.shift();
-    }
+    // A redraw is complete when the plot worker has drawn it too.
+    const counted = newData && dataChanged;
+    this.plots.flush(() => {
+      if (counted) this.countRedraw();
+    });
+  }
+
+  private countRedraw(): void {
+    this.framesWithNewData++;
+    this.redrawTimes.push(performance.now());
+    if (this.redrawTimes.length > REDRAW_LOG) this.redrawTimes.shift();
   }
 
   /** The newest x over all channels (and the fastest rate, for windows in points). */

@@ -10,7 +10,7 @@ import { type ExportSeries, type PanelContext, type PanelReport, type WorkspaceP
 
 const WATERFALL_ROWS = 256;
 /** Values the colour range's percentiles are taken from: plenty for a range, cheap enough for every frame. */
-const RANGE_SAMPLE = 1 << 14;
+const RANGE_SAMPLE = 1 << 12;
 
 /**
  * A channel as a picture: packets of shape (k, n) as an image of the latest packet (a camera, a
