@@ -20,8 +20,6 @@ export interface WorkspaceStats {
   packets: number;
   /** Frames in which some panel drew new data. */
   framesWithNewData: number;
-  /** A frame is still being drawn by the plot worker (framesWithNewData may still move). */
-  drawing: boolean;
   /** performance.now() of the last (up to 2,000) frames that drew new data, for the bench. */
   redrawTimes: number[];
   pointsKept: number;

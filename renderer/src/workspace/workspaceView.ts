@@ -230,7 +230,6 @@ export class WorkspaceView {
       paused: this.axis.paused,
       packets: this.feeds.packets,
       framesWithNewData: this.framesWithNewData,
-      drawing: this.plots.busy,
       redrawTimes: [...this.redrawTimes],
       pointsKept: this.store.pointsKept,
       pointBudget: this.store.pointBudget,
@@ -411,10 +410,10 @@ export class WorkspaceView {
     this.viewChanged = this.hoverChanged = false;
     let newData = false;
     for (const host of this.hosts.values()) newData = host.draw(dataChanged) || newData;
-    // A redraw is complete when the plot worker has drawn it too.
+    // A redraw is complete when the plot worker has drawn it too; one that completes after a pause showed no new data since.
     const counted = newData && dataChanged;
     this.plots.flush(() => {
-      if (counted) this.countRedraw();
+      if (counted && !this.axis.paused) this.countRedraw();
     });
   }
 

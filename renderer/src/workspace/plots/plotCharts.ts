@@ -3,7 +3,7 @@ import type { LineChart } from '../../charts/lineOptions.js';
 import { createOffscreenLineChart, resizeChart } from '../../charts/offscreenLineChart.js';
 import { columnPoints } from '../../charts/points.js';
 import { Chart } from '../../charts/setup.js';
-import { THEME } from '../../charts/theme.js';
+import { THEME, withAlpha } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
 import { type TimeAxisState, formatX } from '../timeAxis.js';
 import type { PlotFrame, PlotGeometry, PlotKind } from './plotProtocol.js';
@@ -12,6 +12,8 @@ Chart.register(LogarithmicScale);
 
 /** Tick labels measured to fit them (Chart.js measures every one by default, on every update). */
 const TICK_SAMPLE = 4;
+/** Opacity of a band's fill (mean ± std), as in the live view. */
+const BAND_ALPHA = 0.3;
 
 interface Plot {
   chart: LineChart;
@@ -78,7 +80,10 @@ export class PlotCharts {
       const dataset = (datasets[d] ??= { data: [] });
       dataset.data = columnPoints(line);
       dataset.label = line.label;
-      dataset.borderColor = dataset.backgroundColor = line.colour;
+      dataset.borderColor = line.colour;
+      dataset.backgroundColor = line.band ? withAlpha(line.colour, BAND_ALPHA) : line.colour;
+      dataset.borderWidth = line.band ? 0 : 1;
+      dataset.fill = line.band === 'upper' ? '+1' : false;
       dataset.yAxisID = line.right ? 'y2' : 'y';
     });
     const scales = chart.options.scales!;

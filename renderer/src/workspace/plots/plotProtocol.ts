@@ -11,6 +11,8 @@ export interface PlotLine {
   label: string;
   /** On the right y axis. */
   right: boolean;
+  /** Edge of a band, drawn without a line: the upper edge fills down to the next line (the lower edge). */
+  band?: 'upper' | 'lower';
 }
 
 /** A y axis: autoscaled (no bounds) or fixed, linear or log. */
