@@ -1,16 +1,9 @@
 import type { PointColumns } from '../charts/points.js';
 import { lowerBound } from './sorted.js';
 
-/** One slice of the x axis: its lowest and highest point and its first NaN (x NaN when absent). */
-interface Bucket {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-  nanX: number;
-}
-
-const emptyBucket = (): Bucket => ({ minX: NaN, minY: NaN, maxX: NaN, maxY: NaN, nanX: NaN });
+/** Numbers kept per bucket: x and y of its lowest point, x and y of its highest, x of its first NaN (x NaN when absent). */
+const FIELDS = 5;
+const [MIN_X, MIN_Y, MAX_X, MAX_Y, NAN_X] = [0, 1, 2, 3, 4];
 
 /**
  * Min-max decimation of a series that grows at its end (x sorted), done incrementally: buckets are
@@ -22,15 +15,18 @@ const emptyBucket = (): Bucket => ({ minX: NaN, minY: NaN, maxX: NaN, maxY: NaN,
  */
 export class BucketDecimator {
   private width = NaN;
+  /** The x-axis slice number of the first bucket kept. */
   private firstKey = 0;
-  private buckets: Bucket[] = [];
+  private count = 0;
+  /** FIELDS numbers per bucket, the first `count` buckets in use. */
+  private buckets = new Float64Array(0);
   private lastX = -Infinity;
 
   /** The points of samples (x, y) in about [min, max] (one bucket more each side, so lines reach the edges). */
   update(x: Float64Array, y: Float64Array, min: number, max: number, buckets: number): PointColumns {
     const width = (max - min) / Math.max(1, buckets);
-    const count = Math.min(x.length, y.length);
-    if (!(width > 0) || count === 0 || !Number.isFinite(min)) {
+    const length = Math.min(x.length, y.length);
+    if (!(width > 0) || length === 0 || !Number.isFinite(min)) {
       this.reset(NaN);
       return { x: new Float64Array(0), y: new Float64Array(0) };
     }
@@ -39,52 +35,70 @@ export class BucketDecimator {
     // Samples no longer kept (the point budget, a cleared channel) leave their buckets.
     const oldest = Math.max(low, Math.floor(x[0]! / width));
     const pannedLeft = oldest < this.firstKey;
-    if (width !== this.width || x[count - 1]! < this.lastX || pannedLeft || this.buckets.length === 0) this.reset(width, oldest);
+    if (width !== this.width || x[length - 1]! < this.lastX || pannedLeft || this.count === 0) this.reset(width, oldest);
     if (oldest > this.firstKey) {
-      this.buckets.splice(0, oldest - this.firstKey);
+      const dropped = Math.min(this.count, oldest - this.firstKey);
+      this.buckets.copyWithin(0, dropped * FIELDS, this.count * FIELDS);
+      this.count -= dropped;
       this.firstKey = oldest;
     }
     // Rescan from the newest bucket kept (it may have been incomplete) up to the window's end.
-    const restartKey = Math.max(this.firstKey, this.firstKey + this.buckets.length - 1);
-    this.buckets.length = restartKey - this.firstKey;
+    const restartKey = Math.max(this.firstKey, this.firstKey + this.count - 1);
+    this.count = restartKey - this.firstKey;
     const end = (high + 1) * width;
-    for (let i = lowerBound(x.subarray(0, count), restartKey * width); i < count && x[i]! < end; i++) {
+    for (let i = lowerBound(x.subarray(0, length), restartKey * width); i < length && x[i]! < end; i++) {
       const xi = x[i]!;
       const yi = y[i]!;
       const key = Math.floor(xi / width);
-      while (this.firstKey + this.buckets.length <= key) this.buckets.push(emptyBucket());
-      const bucket = this.buckets[key - this.firstKey]!;
+      while (this.firstKey + this.count <= key) this.addBucket();
+      const at = (key - this.firstKey) * FIELDS;
+      const f = this.buckets;
       if (Number.isNaN(yi)) {
-        if (Number.isNaN(bucket.nanX)) bucket.nanX = xi;
+        if (Number.isNaN(f[at + NAN_X]!)) f[at + NAN_X] = xi;
         continue;
       }
-      if (Number.isNaN(bucket.minX) || yi < bucket.minY) {
-        bucket.minX = xi;
-        bucket.minY = yi;
+      if (Number.isNaN(f[at + MIN_X]!) || yi < f[at + MIN_Y]!) {
+        f[at + MIN_X] = xi;
+        f[at + MIN_Y] = yi;
       }
-      if (Number.isNaN(bucket.maxX) || yi > bucket.maxY) {
-        bucket.maxX = xi;
-        bucket.maxY = yi;
+      if (Number.isNaN(f[at + MAX_X]!) || yi > f[at + MAX_Y]!) {
+        f[at + MAX_X] = xi;
+        f[at + MAX_Y] = yi;
       }
       this.lastX = xi;
     }
     return this.points(high);
   }
 
+  private addBucket(): void {
+    if ((this.count + 1) * FIELDS > this.buckets.length) {
+      const grown = new Float64Array(Math.max(64, 2 * this.buckets.length));
+      grown.set(this.buckets.subarray(0, this.count * FIELDS));
+      this.buckets = grown;
+    }
+    this.buckets.fill(NaN, this.count * FIELDS, (this.count + 1) * FIELDS);
+    this.count++;
+  }
+
   private reset(width: number, firstKey = 0): void {
     this.width = width;
     this.firstKey = firstKey;
-    this.buckets = [];
+    this.count = 0;
     this.lastX = -Infinity;
   }
 
   private points(high: number): PointColumns {
-    const last = Math.min(this.buckets.length, high - this.firstKey + 1);
+    const last = Math.min(this.count, high - this.firstKey + 1);
     const xs = new Float64Array(3 * last);
     const ys = new Float64Array(3 * last);
+    const f = this.buckets;
     let n = 0;
-    for (let b = 0; b < last; b++) {
-      const { minX, minY, maxX, maxY, nanX } = this.buckets[b]!;
+    for (let at = 0; at < last * FIELDS; at += FIELDS) {
+      const minX = f[at + MIN_X]!;
+      const minY = f[at + MIN_Y]!;
+      const maxX = f[at + MAX_X]!;
+      const maxY = f[at + MAX_Y]!;
+      const nanX = f[at + NAN_X]!;
       // Up to three points in x order; an absent one has x NaN, which every comparison puts last.
       const nanAt = Number.isNaN(nanX) ? 3 : nanX < Math.min(minX, maxX) ? 0 : nanX < Math.max(minX, maxX) ? 1 : 2;
       if (nanAt === 0) n = put(xs, ys, n, nanX, NaN);
@@ -103,9 +117,9 @@ export class BucketDecimator {
   }
 }
 
-/** Appends a point unless its x is NaN (absent) or it repeats the last one; returns the new count. */
+/** Appends a point unless its x is NaN (absent) or it repeats the last one's x (one sample both lowest and highest); returns the new count. */
 function put(xs: Float64Array, ys: Float64Array, n: number, x: number, y: number): number {
-  if (Number.isNaN(x) || (n > 0 && xs[n - 1] === x && Object.is(ys[n - 1], y))) return n;
+  if (Number.isNaN(x) || (n > 0 && xs[n - 1] === x)) return n;
   xs[n] = x;
   ys[n] = y;
   return n + 1;

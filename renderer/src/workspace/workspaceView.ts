@@ -6,6 +6,7 @@ import type { WorkspaceStats } from '../app/workspaceStats.js';
 import { THEME } from '../charts/theme.js';
 import { errorText } from '../data/errorText.js';
 import { formatCount } from '../data/format.js';
+import { budgetNote } from './budgetNote.js';
 import { ChannelStore, type SeriesRef } from './channelStore.js';
 import { ChannelFeeds } from './feeds.js';
 import {
@@ -531,20 +532,10 @@ export class WorkspaceView {
     items.push(
       h('span', { class: 'status-item' }, `points ${formatCount(this.store.pointsKept)} / ${formatCount(this.store.pointBudget)}`),
     );
-    const trimmed = this.trimNote();
+    const trimmed = budgetNote(this.store, this.axis.state.mode, this.axis.visible().min);
     if (trimmed) items.push(h('span', { class: 'status-item badge warn', 'data-testid': 'workspace-trim-note' }, trimmed));
     if (this.axis.paused) items.push(h('span', { class: 'status-item badge', 'data-testid': 'workspace-paused' }, 'paused'));
     this.status.replaceChildren(...items);
-  }
-
-  /** Says when the point budget keeps less than the window shows. */
-  private trimNote(): string {
-    const { min } = this.axis.visible();
-    const short = this.store
-      .all()
-      .filter((channel) => channel.trimmed > 0 && (this.axis.state.mode === 'time' ? channel.t : channel.index).view()[0]! > min);
-    if (!short.length) return '';
-    return `point budget: ${short.map((c) => c.name).join(', ')} keep${short.length === 1 ? 's' : ''} only the newest ${formatCount(this.store.capacityPerSeries())} samples`;
   }
 
   private showNote(text: string): void {
