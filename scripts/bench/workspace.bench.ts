@@ -180,6 +180,7 @@ test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows
     : undefined;
   const intervals = await redrawIntervals(page, 'workspace');
   if (profile) await profile();
+  await page.screenshot({ path: 'test-results/bench/workspace-8-panels.png' });
   figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
 });
 
