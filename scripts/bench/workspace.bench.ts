@@ -98,12 +98,25 @@ async function startProfile(page: Page): Promise<() => Promise<void>> {
   };
 }
 
+/**
+ * NPY_BENCH_PROFILE=trace: a Chrome trace over the measurement; prints the busiest events per thread
+ * and each renderer thread's CPU time (thread clock, which a loaded machine does not inflate).
+ */
 async function startTrace(page: Page): Promise<() => Promise<void>> {
+  interface TraceEvent {
+    name: string;
+    ph: string;
+    dur?: number;
+    tdur?: number;
+    tid: number;
+    pid: number;
+    args?: { name?: string };
+  }
   const session = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; cat: string }[] = [];
-  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as typeof events)));
+  const events: TraceEvent[] = [];
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
   await session.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu',
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu,toplevel',
     transferMode: 'ReportEvents',
   });
   return async () => {
@@ -111,16 +124,23 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
     await session.send('Tracing.end');
     await done;
     const threads = new Map<string, string>();
-    for (const e of events as unknown as { name: string; args: { name: string }; pid: number; tid: number }[])
-      if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+    for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
     const sums = new Map<string, number>();
+    const cpu = new Map<string, number>();
     for (const e of events) {
       if (e.ph !== 'X' || !e.dur) continue;
-      const key = `${threads.get(`${e.pid}:${e.tid}`) ?? e.tid} ${e.name}`;
+      const thread = threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid);
+      const key = `${thread} ${e.name}`;
       sums.set(key, (sums.get(key) ?? 0) + e.dur / 1000);
+      cpu.set(key, (cpu.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
     }
     for (const [key, ms] of [...sums].sort((a, b) => b[1] - a[1]).slice(0, 45))
       console.log(`${round(ms).toString().padStart(8)} ms  ${key}`);
+    for (const [key, ms] of [...cpu]
+      .filter(([key]) => /CrRendererMain|DedicatedWorker/.test(key))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 40))
+      console.log(`cpu ${round(ms).toString().padStart(8)} ms  ${key}`);
   };
 }
 
