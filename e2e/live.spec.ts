@@ -138,7 +138,7 @@ test('fills a 100,000-point window at 10 kHz with nothing lost, drawing fewer fr
   await page.getByTestId('live-window').selectOption('100000');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
   await page.getByTestId('live-start').click();
-  await expect.poll(async () => (await liveStats(page)).pointsShown, { timeout: 60_000 }).toBe(100_000);
+  await expect.poll(async () => (await liveStats(page)).pointsShown).toBe(100_000);
 
   const before = await liveStats(page);
   await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(before.packets + 200);

@@ -35,6 +35,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private image?: { values: Float64Array; rows: number; columns: number };
   private fresh = false;
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
+  private readonly onReset = () => this.forget();
 
   constructor(
     private readonly context: PanelContext,
@@ -62,6 +63,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     });
     this.resizeObserver.observe(this.canvasElement);
     context.store.addEventListener('packet', this.onPacket);
+    context.store.addEventListener('reset', this.onReset);
     const latest = config.channel ? context.store.get(config.channel)?.latest : undefined;
     if (latest) this.receive(latest);
   }
@@ -76,21 +78,19 @@ export class ImagePanel implements WorkspacePanel<'image'> {
 
   addSeries(ref: SeriesRef): void {
     this.settings = { ...this.settings, channel: ref.channel, series: ref.series };
-    this.rows.clear();
-    this.image = undefined;
+    this.forget();
   }
 
   removeSeries(): void {
     this.settings = { ...this.settings, channel: undefined };
-    this.rows.clear();
-    this.image = undefined;
+    this.forget();
   }
 
   draw(): boolean {
     if (!this.fresh || this.context.axis.paused) return false;
     this.fresh = false;
     const picture = this.image ?? this.waterfall();
-    if (!picture) return false;
+    if (!picture) return this.blank();
     const { values, rows, columns } = picture;
     const range = resolveRange(values, this.settings.colour.range, RANGE_SAMPLE);
     this.scale.showRange(range, countSpecial(values));
@@ -141,6 +141,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
 
   dispose(): void {
     this.context.store.removeEventListener('packet', this.onPacket);
+    this.context.store.removeEventListener('reset', this.onReset);
     this.resizeObserver.disconnect();
   }
 
@@ -158,6 +159,23 @@ export class ImagePanel implements WorkspacePanel<'image'> {
       this.rows = new Column(WATERFALL_ROWS * this.width);
     }
     this.rows.append(packet.y, 0, packet.n);
+  }
+
+  /** Drops the picture: a new channel, or the store started afresh (its packets come again). */
+  private forget(): void {
+    this.rows.clear();
+    this.image = undefined;
+    this.fresh = true;
+  }
+
+  /** Nothing to show (before the channel's first packet in a recording's playback): an empty canvas. */
+  private blank(): false {
+    this.fitCanvas();
+    const target = this.canvasElement.getContext('2d')!;
+    target.setTransform(1, 0, 0, 1, 0, 0);
+    target.clearRect(0, 0, this.canvasElement.width, this.canvasElement.height);
+    this.note.textContent = '';
+    return false;
   }
 
   /** The waterfall's rows as one array, oldest first. */
