@@ -381,3 +381,45 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
   imu.send(1);
   await expect.poll(async () => readoutOf(await workspaceStats(page), 'xy')).toBe(`x ${value(2049, 0)} · y ${value(2049, 1)}`);
 });
+
+/** Colours in a downloaded PNG, decoded by the page: a blank or failed export has one or two. */
+async function pngColours(page: Page, path: string): Promise<{ width: number; height: number; colours: number }> {
+  const bytes = [...(await readFile(path))];
+  return page.evaluate(async (bytes) => {
+    const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const pixels = new Uint32Array(context.getImageData(0, 0, image.width, image.height).data.buffer);
+    return { width: image.width, height: image.height, colours: new Set(pixels).size };
+  }, bytes);
+}
+
+test('every panel type and the whole workspace save as a PNG of what they show', async ({ page }) => {
+  const imu = await producer('imu', 2, 50);
+  const wave = await producer('wave', 1, 64);
+  imu.run(100);
+  wave.run(100);
+  const layout = {
+    panels: [
+      time(['imu', 0], ['imu', 1]),
+      { kind: 'xy', x: { channel: 'imu', series: 0 }, y: { channel: 'imu', series: 1 } },
+      { kind: 'spectrum', series: [{ channel: 'imu', series: 1 }] },
+      { kind: 'stats', series: [{ channel: 'imu', series: 0 }] },
+      { kind: 'image', channel: 'wave' },
+      { kind: 'value', series: [{ channel: 'imu', series: 1 }] },
+    ],
+  };
+  await openWorkspace(page, layout);
+  await expect.poll(async () => (await workspaceStats(page)).panels.every((p) => p.pointsShown > 0)).toBe(true);
+  await redrawn(page);
+  for (const kind of ['time', 'xy', 'spectrum', 'stats', 'image', 'value']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), panel(page, kind).getByTestId('panel-export-png').click()]);
+    expect(download.suggestedFilename(), kind).toMatch(/\.png$/);
+    const png = await pngColours(page, (await download.path())!);
+    expect(png.width, kind).toBeGreaterThan(50);
+    expect(png.colours, `${kind} PNG colours`).toBeGreaterThan(3);
+  }
+  const [whole] = await Promise.all([page.waitForEvent('download'), page.getByTestId('workspace-export-png').click()]);
+  expect((await pngColours(page, (await whole.path())!)).colours).toBeGreaterThan(3);
+});
