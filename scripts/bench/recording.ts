@@ -105,6 +105,7 @@ async function offer(server: BenchTarget, channel: string, seconds: number, samp
 }
 
 export async function benchRecording(server: BenchTarget, seconds = 5): Promise<void> {
+  await offer(server, 'bench.warmup', 1, Infinity); // so that compiling the code on first use is not counted
   const paced = await offer(server, 'bench.rec', seconds, TARGET_SAMPLES_PER_S);
   report({
     figure: 'recording_1M_samples_per_s',

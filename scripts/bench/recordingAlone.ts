@@ -1,5 +1,5 @@
 /**
- * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N]`: the recording and replay figures
+ * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N] [--only recording|replay]`: the recording and replay figures
  * alone, against a fresh server of ours in its own process, or with `--url` one already running (e.g. under
  * `node --cpu-prof`, for profiling; `--pid` then gives its process id for the CPU figures).
  */
@@ -14,6 +14,7 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string' },
     pid: { type: 'string' },
+    only: { type: 'string' },
     seconds: { type: 'string', default: '5' },
     packets: { type: 'string', default: '3000' },
   },
@@ -23,8 +24,8 @@ const server = values.url
   ? { url: values.url, pid: values.pid === undefined ? undefined : Number(values.pid), stop: () => Promise.resolve() }
   : await spawnServer(join(scratch, 'data')).then((spawned) => ({ url: spawned.url, pid: spawned.child.pid, stop: spawned.stop }));
 try {
-  await benchRecording(server, Number(values.seconds));
-  await benchReplayTiming(server, Number(values.packets));
+  if (values.only !== 'replay') await benchRecording(server, Number(values.seconds));
+  if (values.only !== 'recording') await benchReplayTiming(server, Number(values.packets));
 } finally {
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });

@@ -1,42 +1,49 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { type Repeat, repeatWithTimer } from '../schedule.js';
+import type { EncodedRecord } from './packetLog.js';
+
+/** How often what has been written is fsynced: often enough for "durable at least once a second", never per record. */
+export const SYNC_MS = 500;
 
 /**
- * Appends records to a file, one `writev` in flight while the next batch queues, and fsyncs at least once per
- * `syncMs`. What is queued is bounded: past `maxQueuedBytes` a record is refused (counted as lost) rather than held.
- * `durable` reports, per key, the last value whose record is known to be on disk.
+ * Appends records to a file: whatever queued while one `writev` was in flight goes in the next, as one call, and what
+ * has been written is fsynced every `SYNC_MS`. What is queued is bounded: past `maxQueuedBytes` a record is refused
+ * (counted as lost) rather than held. `durable` reports, per key, the last value whose record is known to be on disk.
  */
 export class LogWriter<K> {
-  private queue: { bytes: Buffer; key: K; value: number }[] = [];
+  private queue: Uint8Array[] = [];
+  private queuedKeys: { key: K; value: number; bytes: number }[] = [];
   private queuedBytes = 0;
   private writing?: Promise<void>;
   private readonly written = new Map<K, number>();
   readonly durable = new Map<K, number>();
   bytes = 0;
   lost = 0;
-  private timer?: ReturnType<typeof setInterval>;
+  private readonly stopSyncing: () => void;
   private failure?: Error;
 
   private constructor(
     private readonly handle: FileHandle,
     private readonly maxQueuedBytes: number,
-    syncMs: number,
+    repeat: Repeat,
   ) {
-    this.timer = setInterval(() => void this.sync().catch(() => {}), syncMs);
+    this.stopSyncing = repeat(SYNC_MS, () => void this.sync().catch(() => {}));
   }
 
-  static async open<K>(path: string, maxQueuedBytes = 256 * 2 ** 20, syncMs = 500): Promise<LogWriter<K>> {
-    return new LogWriter<K>(await open(path, 'a'), maxQueuedBytes, syncMs);
+  static async open<K>(path: string, repeat: Repeat = repeatWithTimer, maxQueuedBytes = 256 * 2 ** 20): Promise<LogWriter<K>> {
+    return new LogWriter<K>(await open(path, 'a'), maxQueuedBytes, repeat);
   }
 
   /** Queues a record; false (and counted as lost) when the disk has fallen too far behind or failed. */
-  append(bytes: Buffer, key: K, value: number): boolean {
-    if (this.failure || this.queuedBytes + bytes.length > this.maxQueuedBytes) {
+  append(record: EncodedRecord, key: K, value: number): boolean {
+    if (this.failure || this.queuedBytes + record.bytes > this.maxQueuedBytes) {
       this.lost++;
       return false;
     }
-    this.queue.push({ bytes, key, value });
-    this.queuedBytes += bytes.length;
-    this.bytes += bytes.length;
+    for (const piece of record.pieces) this.queue.push(piece);
+    this.queuedKeys.push({ key, value, bytes: record.bytes });
+    this.queuedBytes += record.bytes;
+    this.bytes += record.bytes;
     this.writing ??= this.drain();
     return true;
   }
@@ -46,20 +53,28 @@ export class LogWriter<K> {
   }
 
   private async drain(): Promise<void> {
+    let records = this.queuedKeys;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue;
+        const pieces = this.queue;
+        records = this.queuedKeys;
         this.queue = [];
-        await this.handle.writev(batch.map((r) => r.bytes));
-        for (const record of batch) {
-          this.queuedBytes -= record.bytes.length;
+        this.queuedKeys = [];
+        const expected = records.reduce((sum, record) => sum + record.bytes, 0);
+        const { bytesWritten } = await this.handle.writev(pieces);
+        // A short write (a full disk) leaves a torn record, after which nothing more may be appended.
+        if (bytesWritten !== expected) throw new Error(`wrote ${bytesWritten} of ${expected} bytes to the recording log`);
+        for (const record of records) {
+          this.queuedBytes -= record.bytes;
           this.written.set(record.key, record.value);
         }
+        records = [];
       }
     } catch (err) {
       this.failure = err as Error;
-      this.lost += this.queue.length;
+      this.lost += records.length + this.queuedKeys.length;
       this.queue = [];
+      this.queuedKeys = [];
     } finally {
       this.writing = undefined;
     }
@@ -73,7 +88,7 @@ export class LogWriter<K> {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopSyncing();
     while (this.writing) await this.writing;
     await this.sync();
     await this.handle.close();
