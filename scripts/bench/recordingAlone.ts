@@ -1,5 +1,5 @@
 /**
- * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N] [--only recording|replay]`: the recording and replay figures
+ * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N] [--only recording|paced|replay]`: the recording and replay figures
  * alone, against a fresh server of ours in its own process, or with `--url` one already running (e.g. under
  * `node --cpu-prof`, for profiling; `--pid` then gives its process id for the CPU figures).
  */
@@ -24,8 +24,8 @@ const server = values.url
   ? { url: values.url, pid: values.pid === undefined ? undefined : Number(values.pid), stop: () => Promise.resolve() }
   : await spawnServer(join(scratch, 'data')).then((spawned) => ({ url: spawned.url, pid: spawned.child.pid, stop: spawned.stop }));
 try {
-  if (values.only !== 'replay') await benchRecording(server, Number(values.seconds));
-  if (values.only !== 'recording') await benchReplayTiming(server, Number(values.packets));
+  if (values.only !== 'replay') await benchRecording(server, Number(values.seconds), values.only !== 'paced');
+  if (values.only !== 'recording' && values.only !== 'paced') await benchReplayTiming(server, Number(values.packets));
 } finally {
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });

@@ -2,19 +2,22 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { type Repeat, repeatWithTimer } from '../schedule.js';
 import type { EncodedRecord } from './packetLog.js';
 
-/** How often what has been written is fsynced: often enough for "durable at least once a second", never per record. */
+/** How often what was appended is written and fsynced: often enough for "durable at least once a second", never per record. */
 export const SYNC_MS = 500;
+/** Records are written once this much is queued (or at the next sync): a few `writev` calls a second, however many records. */
+export const WRITE_BATCH_BYTES = 2 ** 20;
 
 /**
- * Appends records to a file: whatever queued while one `writev` was in flight goes in the next, as one call, and what
- * has been written is fsynced every `SYNC_MS`. What is queued is bounded: past `maxQueuedBytes` a record is refused
- * (counted as lost) rather than held. `durable` reports, per key, the last value whose record is known to be on disk.
+ * Appends records to a file, in `writev` calls of about `WRITE_BATCH_BYTES`, and every `SYNC_MS` writes what is
+ * queued and fsyncs it. What is queued is bounded: past `maxQueuedBytes` a record is refused (counted as lost) rather
+ * than held. `durable` reports, per key, the last value whose record is known to be on disk.
  */
 export class LogWriter<K> {
   private queue: Uint8Array[] = [];
   private queuedKeys: { key: K; value: number; bytes: number }[] = [];
   private queuedBytes = 0;
   private writing?: Promise<void>;
+  private syncing?: Promise<void>;
   private readonly written = new Map<K, number>();
   readonly durable = new Map<K, number>();
   bytes = 0;
@@ -44,7 +47,7 @@ export class LogWriter<K> {
     this.queuedKeys.push({ key, value, bytes: record.bytes });
     this.queuedBytes += record.bytes;
     this.bytes += record.bytes;
-    this.writing ??= this.drain();
+    if (this.queuedBytes >= WRITE_BATCH_BYTES) this.writing ??= this.drain(false);
     return true;
   }
 
@@ -52,10 +55,11 @@ export class LogWriter<K> {
     return this.failure;
   }
 
-  private async drain(): Promise<void> {
+  /** Writes what is queued: everything, or while a batch's worth is. */
+  private async drain(everything: boolean): Promise<void> {
     let records = this.queuedKeys;
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 && (everything || this.queuedBytes >= WRITE_BATCH_BYTES)) {
         const pieces = this.queue;
         records = this.queuedKeys;
         this.queue = [];
@@ -80,8 +84,21 @@ export class LogWriter<K> {
     }
   }
 
-  /** Fsyncs what has been written so far and advances `durable` to it (records still queued wait for the next sync). */
-  async sync(): Promise<void> {
+  /** Writes everything queued so far. */
+  private async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    this.writing = this.drain(true);
+    await this.writing;
+  }
+
+  /** Writes and fsyncs everything appended so far, then advances `durable` to it (one sync at a time). */
+  sync(): Promise<void> {
+    this.syncing ??= this.syncNow().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async syncNow(): Promise<void> {
+    await this.flush();
     const done = new Map(this.written);
     await this.handle.datasync();
     for (const [key, value] of done) this.durable.set(key, value);
@@ -89,7 +106,7 @@ export class LogWriter<K> {
 
   async close(): Promise<void> {
     this.stopSyncing();
-    while (this.writing) await this.writing;
+    while (this.syncing) await this.syncing;
     await this.sync();
     await this.handle.close();
   }

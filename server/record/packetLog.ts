@@ -85,10 +85,26 @@ function timeEncoding(t: Float64Array, previousEnd: number | undefined): { kind:
   const end = t[n - 1]!;
   if (follows(t, constant(t0))) return { kind: T_CONSTANT, params: [t0] };
   if (previousEnd !== undefined && follows(t, spread(previousEnd, end, n))) return { kind: T_SPREAD, params: [end] };
-  // A producer's rate is not in the packet, but its step gives it back to 12 digits; used only if exact.
-  const rate = Number((1 / (t[1]! - t0)).toPrecision(12));
-  if (Number.isFinite(rate) && rate > 0 && follows(t, atRate(t0, rate))) return { kind: T_RATE, params: [t0, rate] };
+  const rate = producerRate(t);
+  if (rate !== undefined) return { kind: T_RATE, params: [t0, rate] };
   return { kind: T_FULL, params: [] };
+}
+
+/**
+ * The rate r for which t[i] = t[0] + i / r exactly, if there is one a producer would give: the packet does not carry
+ * it, but its span gives it to about seven digits, and rates are round numbers (1000, 44100, 12.5), so the estimate
+ * is tried rounded to 1, 2, … 12 significant digits (checking the last sample first, so a wrong guess costs little).
+ */
+function producerRate(t: Float64Array): number | undefined {
+  const n = t.length;
+  const t0 = t[0]!;
+  const estimate = (n - 1) / (t[n - 1]! - t0);
+  if (!(Number.isFinite(estimate) && estimate > 0)) return undefined;
+  for (let digits = 1; digits <= 12; digits++) {
+    const rate = Number(estimate.toPrecision(digits));
+    if (same(t[n - 1]!, t0 + (n - 1) / rate) && follows(t, atRate(t0, rate))) return rate;
+  }
+  return undefined;
 }
 
 /** float64 values as little-endian bytes: a view of their memory on a little-endian host (no copy). */
