@@ -47,7 +47,7 @@ export class LogWriter<K> {
     this.queuedKeys.push({ key, value, bytes: record.bytes });
     this.queuedBytes += record.bytes;
     this.bytes += record.bytes;
-    if (this.queuedBytes >= WRITE_BATCH_BYTES) this.writing ??= this.drain(false);
+    if (this.queuedBytes >= WRITE_BATCH_BYTES && !this.writing) this.startDrain(false);
     return true;
   }
 
@@ -79,16 +79,22 @@ export class LogWriter<K> {
       this.lost += records.length + this.queuedKeys.length;
       this.queue = [];
       this.queuedKeys = [];
-    } finally {
-      this.writing = undefined;
     }
+  }
+
+  /** Starts a drain as the one write in flight; it clears itself when done, however soon (even before returning). */
+  private startDrain(everything: boolean): Promise<void> {
+    const writing: Promise<void> = this.drain(everything).finally(() => {
+      if (this.writing === writing) this.writing = undefined;
+    });
+    this.writing = writing;
+    return writing;
   }
 
   /** Writes everything queued so far. */
   private async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    this.writing = this.drain(true);
-    await this.writing;
+    await this.startDrain(true);
   }
 
   /** Writes and fsyncs everything appended so far, then advances `durable` to it (one sync at a time). */
