@@ -15,7 +15,16 @@ import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
 import { DEMO_CHANNEL, MAX_PACKET_VALUES, type UploadResponse } from '../common/protocol.js';
 import { formatBytes, formatShape } from '../common/format.js';
 import { formatTime, preview, progressLine, summarize, table } from './format.js';
-import { ApiError, NpyClient, type ProgressListener, type PublishPacket, type StreamData } from '../client/index.js';
+import {
+  ApiError,
+  InvalidServerAddress,
+  NpyClient,
+  type ProgressListener,
+  type PublishPacket,
+  type ServerAddress,
+  type StreamData,
+  parseServerAddress,
+} from '../client/index.js';
 
 const NAME = 'npy-studio-client';
 const DEFAULT_SERVER = 'http://127.0.0.1:8000';
@@ -446,17 +455,13 @@ function parseCount(flag: string, text: string, max: number): number {
   return value;
 }
 
-function serverUrl(text: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
-  let url: URL;
+function serverAddress(text: string, token: string | undefined): ServerAddress {
   try {
-    url = new URL(withScheme);
-  } catch {
-    throw new UsageError(`--server must be a URL such as ${DEFAULT_SERVER}, not ${JSON.stringify(text)}`);
+    return parseServerAddress(text, token);
+  } catch (error) {
+    if (error instanceof InvalidServerAddress) throw new UsageError(`--server ${error.message}`);
+    throw error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--server must be an http:// or https:// URL, not ${JSON.stringify(text)}`);
-  return url.href;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -577,11 +582,11 @@ async function main(argv: string[]): Promise<number> {
   let task: Promise<void> | undefined;
   const cli = program(async (action) => {
     const globals = cli.opts<GlobalOptions>();
-    const client = new NpyClient({
-      baseUrl: serverUrl(globals.server ?? process.env.NPY_STUDIO_SERVER ?? DEFAULT_SERVER),
-      token: globals.token ?? process.env.NPY_STUDIO_TOKEN,
-      webSocket: (url) => new WebSocket(url),
-    });
+    const server = serverAddress(
+      globals.server ?? process.env.NPY_STUDIO_SERVER ?? DEFAULT_SERVER,
+      globals.token ?? process.env.NPY_STUDIO_TOKEN,
+    );
+    const client = new NpyClient({ baseUrl: server.url, token: server.token, webSocket: (url) => new WebSocket(url) });
     task = action(client);
     await task;
   });

@@ -4,6 +4,7 @@ export { StreamsFeed, type StreamsFeedOptions } from './streamsFeed.js';
 export { Publisher, type PublishOptions, type PublishPacket } from './publish.js';
 export type { ConnectionListener, ConnectionState, WebSocketFactory, WebSocketLike } from './socket.js';
 export { ApiError, ConnectionError } from './errors.js';
+export { InvalidServerAddress, type ServerAddress, parseServerAddress } from './serverAddress.js';
 export type { Progress, ProgressListener, UploadSource } from './transfer.js';
 export type { NumericArray } from '../common/npy/typed.js';
 export type { ComplexPart } from '../common/npy/pieces.js';

@@ -101,22 +101,20 @@ describe('parseDesktopArgs', () => {
 });
 
 describe('parseRemoteUrl', () => {
-  it('keeps http and https URLs, without a trailing slash', () => {
+  it('reads the address as the CLI and the app do, without a trailing slash', () => {
     expect(parseRemoteUrl('http://localhost:8000')).toBe('http://localhost:8000');
-    expect(parseRemoteUrl('https://[::1]:8443/')).toBe('https://[::1]:8443');
+    expect(parseRemoteUrl('192.168.1.20:8000/')).toBe('http://192.168.1.20:8000');
+    expect(parseRemoteUrl('https://[::1]:8443/#top')).toBe('https://[::1]:8443');
     expect(parseRemoteUrl('HTTP://Example.ORG/api//')).toBe('http://example.org/api');
   });
 
   it.each([
-    ['not a url', /invalid --remote URL "not a url"/],
-    ['', /invalid --remote URL ""/],
-    ['file:///etc/passwd', /http:\/\/ or https:\/\/ URL, not file:/],
-    ['javascript:alert(1)', /not javascript:/],
+    ['not a url', /--remote "not a url" is not a URL/],
+    ['', /--remote is empty/],
+    ['file:///etc/passwd', /--remote must be an http:\/\/ or https:\/\/ URL, not file:/],
     ['ws://host:8000', /not ws:/],
-    ['app://npy-studio/', /not app:/],
     ['http://user:secret@host:8000', /must not contain a user name or password/],
-    ['http://host:8000/?x=1', /must not contain a query or fragment/],
-    ['http://host:8000/#top', /must not contain a query or fragment/],
+    ['http://host:8000/?token=abc', /must not carry a \?token=/],
   ])('rejects %j', (text, message) => {
     expect(() => parseRemoteUrl(text)).toThrow(UsageError);
     expect(() => parseRemoteUrl(text)).toThrow(message);

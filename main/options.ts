@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { InvalidServerAddress, type ServerAddress, parseServerAddress } from '../client/serverAddress.js';
 import { SERVER_ARG_SPEC, SERVER_USAGE, UsageError, serverOptionsFromFlags } from '../server/cliOptions.js';
 import type { ServerOptions } from '../server/options.js';
 
@@ -56,17 +57,18 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   return { mode: 'remote', remoteUrl: parseRemoteUrl(remote) };
 }
 
-/** An http(s) base URL without a trailing slash. */
+/**
+ * An http(s) base URL without a trailing slash. A `?token=` is refused: the address appears in the
+ * window title and the log, and the app's connection form takes tokens apart.
+ */
 export function parseRemoteUrl(text: string): string {
-  let url: URL;
+  let address: ServerAddress;
   try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`invalid --remote URL ${JSON.stringify(text)}: use e.g. http://192.168.1.20:8000`);
+    address = parseServerAddress(text);
+  } catch (error) {
+    if (error instanceof InvalidServerAddress) throw new UsageError(`--remote ${error.message}`);
+    throw error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--remote must be an http:// or https:// URL, not ${url.protocol}`);
-  if (url.username || url.password) throw new UsageError('--remote must not contain a user name or password');
-  if (url.search || url.hash) throw new UsageError('--remote must not contain a query or fragment');
-  return url.href.replace(/\/+$/, '');
+  if (address.token) throw new UsageError('--remote must not carry a ?token=: connect, then give the token in the app');
+  return address.url;
 }

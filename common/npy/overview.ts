@@ -34,14 +34,14 @@ export class OverviewAccumulator {
     this.sum = new Float64Array(size);
     this.finite = new Float64Array(size);
     this.nan = new Float64Array(size);
+    this.binStarts = bins.map((count, axis) => Int32Array.from({ length: count + 1 }, (_, bin) => Math.ceil((bin * shape[axis]!) / count)));
   }
+
+  /** Per axis, where each bin starts, with the axis length at the end: run splitting without division per run. */
+  private readonly binStarts: Int32Array[];
 
   private binOf(axis: number, position: number): number {
     return Math.floor((position * this.bins[axis]!) / this.shape[axis]!);
-  }
-
-  private binStartOf(axis: number, bin: number): number {
-    return Math.ceil((bin * this.shape[axis]!) / this.bins[axis]!);
   }
 
   readonly visit: PieceVisitor = (values: Float64Array, count: number, line: SliceLine, first: number) => {
@@ -52,11 +52,12 @@ export class OverviewAccumulator {
       this.addRun(base, values, 0, count);
       return;
     }
-    let i = 0;
-    while (i < count) {
-      const bin = this.binOf(axis, first + i);
-      const end = Math.min(count, this.binStartOf(axis, bin + 1) - first);
-      this.addRun(base + bin * this.binStrides[axis]!, values, i, end);
+    const starts = this.binStarts[axis]!;
+    const stride = this.binStrides[axis]!;
+    let bin = this.binOf(axis, first);
+    for (let i = 0; i < count; bin++) {
+      const end = Math.min(count, starts[bin + 1]! - first);
+      this.addRun(base + bin * stride, values, i, end);
       i = end;
     }
   };
@@ -65,25 +66,28 @@ export class OverviewAccumulator {
     let min = this.min[cell]!;
     let max = this.max[cell]!;
     let sum = 0;
-    let finite = 0;
+    let nonFinite = 0;
     let nan = 0;
     for (let i = from; i < to; i++) {
       const v = values[i]!;
-      if (v !== v) {
-        nan++;
-        continue;
-      }
       if (v < min) min = v;
       if (v > max) max = v;
-      if (v - v === 0) {
-        sum += v;
-        finite++;
+      sum += v;
+    }
+    // Sum first and look for NaN/±Inf only when the sum says one is there: the common all-finite run stays one tight loop.
+    if (!Number.isFinite(sum)) {
+      sum = 0;
+      for (let i = from; i < to; i++) {
+        const v = values[i]!;
+        if (v - v === 0) sum += v;
+        else if (v !== v) nan++;
+        else nonFinite++;
       }
     }
     this.min[cell] = min;
     this.max[cell] = max;
     this.sum[cell]! += sum;
-    this.finite[cell]! += finite;
+    this.finite[cell]! += to - from - nan - nonFinite;
     this.nan[cell]! += nan;
   }
 

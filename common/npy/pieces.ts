@@ -108,7 +108,7 @@ export function numberReader(dtype: DType, part: ComplexPart = 'abs'): (view: Da
   return read as (v: DataView, o: number) => number;
 }
 
-/** Receives the values of one piece: `values[0..count)` are elements `first..` of `line`. */
+/** Receives the values of one piece: `values[0..count)` are elements `first..` of `line`, valid only during the call. */
 export type PieceVisitor = (values: Float64Array, count: number, line: SliceLine, first: number) => void;
 
 /** Decodes each piece of a group to doubles (in one reused buffer) and hands it to `visit`. */

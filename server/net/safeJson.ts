@@ -18,21 +18,38 @@ export interface JsonReadOptions {
 
 /** Checked before parsing, in one pass, so nothing deep or huge is ever built. */
 export function parseJsonMessage(text: string, { lenient = false }: JsonReadOptions = {}): unknown {
-  checkNesting(text);
+  const specials = scanJsonText(text, lenient);
   try {
     return JSON.parse(text);
   } catch {
-    const quoted = lenient ? quoteBareSpecials(text) : undefined;
-    if (quoted === undefined) throw new JsonInputError('message is not valid JSON');
+    if (specials.length === 0) throw new JsonInputError('message is not valid JSON');
     try {
-      return JSON.parse(quoted);
+      return JSON.parse(quoteAt(text, specials));
     } catch {
       throw new JsonInputError('message is not valid JSON');
     }
   }
 }
 
-function checkNesting(text: string): void {
+const SPECIALS = ['-Infinity', 'Infinity', 'NaN'];
+
+/** A bare NaN / Infinity / -Infinity token outside strings. */
+interface BareSpecial {
+  readonly at: number;
+  readonly token: string;
+}
+
+// NaN (outside the string) compares false, so the text's ends count as boundaries.
+const isWordChar = (code: number): boolean =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+
+/**
+ * The one pass over the text outside strings: it bounds nesting and, when `findSpecials`, notes the
+ * bare specials to quote. No regular expression: a pattern for "a JSON string" backtracks
+ * quadratically on unterminated input.
+ */
+function scanJsonText(text: string, findSpecials: boolean): BareSpecial[] {
+  const specials: BareSpecial[] = [];
   let depth = 0;
   let containers = 0;
   let inString = false;
@@ -48,44 +65,25 @@ function checkNesting(text: string): void {
       if (++containers > MAX_JSON_CONTAINERS) throw new JsonInputError(`message has more than ${MAX_JSON_CONTAINERS} lists or objects`);
     } else if (code === 93 /* ] */ || code === 125 /* } */) {
       depth--;
+    } else if (findSpecials && (code === 45 || code === 73 || code === 78)) {
+      // '-', 'I' or 'N': where a special can start
+      const token = SPECIALS.find((special) => text.startsWith(special, i));
+      if (!token || isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + token.length))) continue;
+      specials.push({ at: i, token });
+      i += token.length - 1;
     }
   }
+  return specials;
 }
 
-const SPECIALS = ['-Infinity', 'Infinity', 'NaN'];
-
-// NaN (outside the string) compares false, so the text's ends count as boundaries.
-const isWordChar = (code: number): boolean =>
-  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-
-/**
- * The text with bare NaN / Infinity / -Infinity tokens outside strings quoted, or undefined when it has
- * none. One pass, no regular expression: a pattern for "a JSON string" backtracks quadratically on
- * unterminated input.
- */
-export function quoteBareSpecials(text: string): string | undefined {
+/** The text with each of `specials` quoted, read as strings. */
+function quoteAt(text: string, specials: readonly BareSpecial[]): string {
   const parts: string[] = [];
   let copiedTo = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92 /* \ */) i++;
-      else if (code === 34 /* " */) inString = false;
-      continue;
-    }
-    if (code === 34) {
-      inString = true;
-      continue;
-    }
-    if (code !== 45 /* - */ && code !== 73 /* I */ && code !== 78 /* N */) continue;
-    const token = SPECIALS.find((special) => text.startsWith(special, i));
-    if (!token || isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + token.length))) continue;
-    parts.push(text.slice(copiedTo, i), `"${token}"`);
-    i += token.length - 1;
-    copiedTo = i + 1;
+  for (const { at, token } of specials) {
+    parts.push(text.slice(copiedTo, at), `"${token}"`);
+    copiedTo = at + token.length;
   }
-  if (parts.length === 0) return undefined;
   parts.push(text.slice(copiedTo));
   return parts.join('');
 }

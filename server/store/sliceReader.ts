@@ -16,7 +16,9 @@ const READS_IN_FLIGHT = 8;
 
 /**
  * Reads the groups of a slice with positioned reads, a few at a time, and hands each filled
- * buffer to `use` in order. Memory: at most READS_IN_FLIGHT buffers of MAX_READ_BYTES.
+ * buffer to `use` in order. The buffers are reused from batch to batch (a 4 GiB scan would
+ * otherwise allocate 4 GiB for the collector), so `use` must not keep them.
+ * Memory: READS_IN_FLIGHT buffers of at most MAX_READ_BYTES.
  */
 async function readGroups(
   handle: FileHandle,
@@ -24,11 +26,13 @@ async function readGroups(
   plan: SlicePlan,
   use: (group: ReadGroup, buffer: Uint8Array) => void,
 ): Promise<void> {
+  const pool: Uint8Array[] = [];
   let batch: ReadGroup[] = [];
   const flush = async () => {
     const buffers = await Promise.all(
-      batch.map(async (group) => {
-        const buffer = new Uint8Array(group.length);
+      batch.map(async (group, slot) => {
+        if ((pool[slot]?.length ?? -1) < group.length) pool[slot] = new Uint8Array(group.length);
+        const buffer = pool[slot]!.subarray(0, group.length);
         const { bytesRead } = await handle.read(buffer, 0, group.length, header.dataOffset + group.start);
         if (bytesRead !== group.length) throw new Error(`short read: the stored file ended ${group.length - bytesRead} bytes early`);
         return buffer;
@@ -52,7 +56,7 @@ export async function readSliceBytes(handle: FileHandle, header: NpyHeader, plan
   return out;
 }
 
-/** Streams the slice's values as doubles (complex through `part`) to `visit`, piece by piece. */
+/** Streams the slice's values as doubles (complex through `part`) to `visit`, piece by piece; `visit` must not keep them. */
 export async function scanSliceValues(
   handle: FileHandle,
   header: NpyHeader,

@@ -11,6 +11,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Current and peak resident memory in MiB, from /proc (Linux). */
   memory(): { rssMB: number; peakMB: number };
+  /** CPU seconds the server has used so far (user + system, from /proc): a figure load does not inflate as it does wall time. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,11 @@ export async function spawnServer(dataDir: string, extraArgs: string[] = [], onL
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
       return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
+    },
+    cpuSeconds() {
+      // Fields 14 and 15 of /proc/PID/stat, after the parenthesised command name, in clock ticks of 1/100 s.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: () =>
       new Promise((resolve) => {

@@ -1,6 +1,5 @@
-import { NpyClient } from '../../../client/index.js';
+import { NpyClient, type ServerAddress } from '../../../client/index.js';
 import type { HealthResponse } from '../../../common/protocol.js';
-import type { ServerAddress } from '../connection/serverAddress.js';
 import { errorText } from '../data/errorText.js';
 
 export type HealthState = { ok: true; health: HealthResponse } | { ok: false; error: string } | { ok: null };

@@ -3,7 +3,7 @@ import { byTestId, h, setReadout } from '../app/dom.js';
 import type { ServerConnection } from '../app/serverConnection.js';
 import { formatCount } from '../data/format.js';
 import type { RecentHosts } from './recentHosts.js';
-import { type ServerAddress, parseServerAddress } from './serverAddress.js';
+import { type ServerAddress, parseServerAddress } from '../../../client/index.js';
 
 /** The Connection tab and the header's server badge: which server, is it healthy, switch to another. */
 export class ConnectionView {
@@ -46,7 +46,7 @@ export class ConnectionView {
     try {
       address = parseServerAddress(this.urlInput.value, this.tokenInput.value);
     } catch (error) {
-      setReadout(this.formError, (error as Error).message);
+      setReadout(this.formError, `The server address ${(error as Error).message}`);
       this.formError.hidden = false;
       return;
     }

@@ -1,4 +1,4 @@
-import type { ServerAddress } from './serverAddress.js';
+import type { ServerAddress } from '../../../client/index.js';
 
 /** The part of localStorage used here, so tests can pass a Map-backed stand-in. */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;

@@ -1,25 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FALLBACK_SERVER_URL, initialServer, parseServerAddress } from './serverAddress.js';
-
-describe('parseServerAddress', () => {
-  it('adds http:// and drops trailing slashes, other queries and fragments', () => {
-    expect(parseServerAddress(' 192.168.1.5:8000 ')).toEqual({ url: 'http://192.168.1.5:8000' });
-    expect(parseServerAddress('https://lab.example.org/npy/?x=1#y')).toEqual({ url: 'https://lab.example.org/npy' });
-    expect(parseServerAddress('HTTP://Host:80/')).toEqual({ url: 'http://host' });
-  });
-
-  it('takes the token from the pasted address unless one is given', () => {
-    expect(parseServerAddress('http://lab:8000/?token=abc')).toEqual({ url: 'http://lab:8000', token: 'abc' });
-    expect(parseServerAddress('http://lab:8000/?token=abc', ' xyz ')).toEqual({ url: 'http://lab:8000', token: 'xyz' });
-    expect(parseServerAddress('lab:8000', '')).toEqual({ url: 'http://lab:8000' });
-  });
-
-  it('refuses what cannot be a server', () => {
-    expect(() => parseServerAddress('')).toThrow(/Enter a server URL/);
-    expect(() => parseServerAddress('ftp://host')).toThrow(/http/);
-    expect(() => parseServerAddress('http://exa mple')).toThrow(/Not a valid URL/);
-  });
-});
+import { FALLBACK_SERVER_URL, initialServer } from './serverAddress.js';
 
 describe('initialServer', () => {
   const origin = 'http://127.0.0.1:5000';
