@@ -82,6 +82,16 @@ describe('refused .npz uploads', () => {
     expect(await listDir(join(server.dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('refuses a member whose bytes are not those its CRC-32 records (a flipped data bit), as NumPy would', async () => {
+    const corrupt = await file('savez.npz');
+    const npy = Buffer.from(corrupt).indexOf('\x93NUMPY', 0, 'latin1');
+    corrupt[npy + 128 + 1]! ^= 0x01; // a data byte of member "a" (its header is NumPy's 128 bytes)
+    const response = await uploadBytes(server.url, corrupt, 'corrupt.npz');
+    expect(response.status).toBe(400);
+    expect((await json<{ detail: string }>(response)).detail).toMatch(/member "a.npy" is corrupt: its CRC-32/);
+    expect(await listDir(join(server.dataDir, 'tmp'))).toEqual([]);
+  });
+
   it('answers 200 or a 4xx detail for each of 300 mutants of NumPy .npz files, never a 5xx, changing nothing stored', async () => {
     const seeds = await Promise.all(['savez.npz', 'compressed.npz', 'zip64.npz'].map(file));
     const result = await fuzzNpzUploads(server.url, seeds, 300, { seed: 11, concurrency: 1, tempDir: join(server.dataDir, 'tmp') });
