@@ -24,6 +24,7 @@ import { crc32 } from 'node:zlib';
 import type { NpyArray } from '../../common/npy/codec.js';
 import { parseDescr } from '../../common/npy/dtype.js';
 import type { StreamPacket } from '../stream/packet.js';
+import { SequentialReader } from './sequentialReader.js';
 
 export interface RecordMeta {
   /** Index of the channel in the recording's channel list. */
@@ -58,24 +59,40 @@ const T_RATE = 3;
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The same float64, bit for bit (NaN payloads aside: a NaN never matches, so it is kept in full). */
+/** The same float64 (NaN never is): a quick check of one value before comparing whole arrays bit for bit. */
 function same(a: number, b: number): boolean {
   return a === b && (a !== 0 || Object.is(a, b));
 }
 
-/** Whether `values[i]` is exactly `formula(i)` for every i. */
-function follows(values: Float64Array, formula: (i: number) => number): boolean {
-  for (let i = 0; i < values.length; i++) if (!same(values[i]!, formula(i))) return false;
-  return true;
+// The formulas of the short encodings, each filling an array; the reader rebuilds with the same function.
+function fillRamp(out: Float64Array, x0: number): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = x0 + i;
+  return out;
 }
 
-const ramp = (x0: number) => (i: number) => x0 + i;
-const constant = (t0: number) => () => t0;
-const atRate = (t0: number, rate: number) => (i: number) => t0 + i / rate;
 /** The channel's spreading of n samples over (start, end], the last one exactly at end (see Channel.sampleTimes). */
-function spread(start: number, end: number, n: number): (i: number) => number {
+function fillSpread(out: Float64Array, start: number, end: number): Float64Array {
+  const n = out.length;
   const step = (end - start) / n;
-  return (i) => (i === n - 1 ? end : start + (i + 1) * step);
+  for (let i = 0; i < n - 1; i++) out[i] = start + (i + 1) * step;
+  out[n - 1] = end;
+  return out;
+}
+
+function fillRate(out: Float64Array, t0: number, rate: number): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = t0 + i / rate;
+  return out;
+}
+
+let scratch = new Float64Array(0);
+
+/** Whether `fill` gives exactly `values`, bit for bit (built in a reused scratch array and compared with memcmp). */
+function rebuilds(values: Float64Array, fill: (out: Float64Array) => Float64Array): boolean {
+  if (scratch.length < values.length) scratch = new Float64Array(values.length);
+  const built = fill(scratch.subarray(0, values.length));
+  return Buffer.from(built.buffer, built.byteOffset, built.byteLength).equals(
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  );
 }
 
 function timeEncoding(t: Float64Array, previousEnd: number | undefined): { kind: number; params: number[] } {
@@ -83,8 +100,8 @@ function timeEncoding(t: Float64Array, previousEnd: number | undefined): { kind:
   if (n === 0) return { kind: T_FULL, params: [] };
   const t0 = t[0]!;
   const end = t[n - 1]!;
-  if (follows(t, constant(t0))) return { kind: T_CONSTANT, params: [t0] };
-  if (previousEnd !== undefined && follows(t, spread(previousEnd, end, n))) return { kind: T_SPREAD, params: [end] };
+  if (same(end, t0) && rebuilds(t, (out) => out.fill(t0))) return { kind: T_CONSTANT, params: [t0] };
+  if (previousEnd !== undefined && rebuilds(t, (out) => fillSpread(out, previousEnd, end))) return { kind: T_SPREAD, params: [end] };
   const rate = producerRate(t);
   if (rate !== undefined) return { kind: T_RATE, params: [t0, rate] };
   return { kind: T_FULL, params: [] };
@@ -102,7 +119,7 @@ function producerRate(t: Float64Array): number | undefined {
   if (!(Number.isFinite(estimate) && estimate > 0)) return undefined;
   for (let digits = 1; digits <= 12; digits++) {
     const rate = Number(estimate.toPrecision(digits));
-    if (same(t[n - 1]!, t0 + (n - 1) / rate) && follows(t, atRate(t0, rate))) return rate;
+    if (same(t[n - 1]!, t0 + (n - 1) / rate) && rebuilds(t, (out) => fillRate(out, t0, rate))) return rate;
   }
   return undefined;
 }
@@ -123,7 +140,7 @@ export function encodeRecord(channelIndex: number, seq: number, packet: StreamPa
   const { header, data } = packet.y;
   const { x, t } = packet;
   const n = t.length;
-  const xRamp = n > 0 && follows(x, ramp(x[0]!));
+  const xRamp = n > 0 && rebuilds(x, (out) => fillRamp(out, x[0]!));
   const time = timeEncoding(t, previousEnd);
   const descr = header.dtype.descr;
   const shape = header.shape;
@@ -163,12 +180,6 @@ export function readFloat64(body: Buffer, offset: number, n: number): Float64Arr
   return out;
 }
 
-function generate(n: number, formula: (i: number) => number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = formula(i);
-  return out;
-}
-
 /** A record's body back as a packet; `previousEnd` as given to encodeRecord. */
 function decodeRecord(body: Buffer, previousEnd: (channel: number) => number | undefined): LoggedPacket {
   let at = 0;
@@ -195,11 +206,11 @@ function decodeRecord(body: Buffer, previousEnd: (channel: number) => number | u
     at += 8 * n;
     return values;
   };
-  const x = xKind === X_RAMP ? generate(n, ramp(param())) : full();
+  const x = xKind === X_RAMP ? fillRamp(new Float64Array(n), param()) : full();
   let t: Float64Array;
-  if (tKind === T_CONSTANT) t = generate(n, constant(param()));
-  else if (tKind === T_SPREAD) t = generate(n, spread(previousEnd(c)!, param(), n));
-  else if (tKind === T_RATE) t = generate(n, atRate(param(), param()));
+  if (tKind === T_CONSTANT) t = new Float64Array(n).fill(param());
+  else if (tKind === T_SPREAD) t = fillSpread(new Float64Array(n), previousEnd(c)!, param());
+  else if (tKind === T_RATE) t = fillRate(new Float64Array(n), param(), param());
   else t = full();
   const dtype = parseDescr(descr);
   const count = shape.reduce((a, b) => a * b, 1);
@@ -215,8 +226,6 @@ function decodeRecord(body: Buffer, previousEnd: (channel: number) => number | u
   };
 }
 
-const CHUNK = 4 * 2 ** 20;
-
 /** Every intact record of the log, in order; stops quietly at a torn or missing tail. */
 export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
   let handle: FileHandle;
@@ -228,30 +237,19 @@ export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
   }
   const lastTime = new Map<number, number>();
   try {
-    let buffer = Buffer.alloc(0);
-    let position = 0;
-    let ended = false;
-    const fill = async (needed: number): Promise<boolean> => {
-      while (buffer.length < needed && !ended) {
-        const chunk = Buffer.allocUnsafe(Math.max(CHUNK, needed - buffer.length));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-        if (bytesRead === 0) ended = true;
-        position += bytesRead;
-        buffer = buffer.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([buffer, chunk.subarray(0, bytesRead)]);
-      }
-      return buffer.length >= needed;
-    };
+    const reader = new SequentialReader(handle);
     for (;;) {
-      if (!(await fill(PREFIX))) return;
-      const bodyLength = buffer.readUInt32LE(0);
-      const crc = buffer.readUInt32LE(4);
-      if (!(await fill(PREFIX + bodyLength))) return;
-      const body = buffer.subarray(PREFIX, PREFIX + bodyLength);
+      const prefix = await reader.peek(PREFIX);
+      if (prefix.length < PREFIX) return;
+      const bodyLength = prefix.readUInt32LE(0);
+      const crc = prefix.readUInt32LE(4);
+      const record = await reader.take(PREFIX + bodyLength);
+      if (record.length < PREFIX + bodyLength) return;
+      const body = record.subarray(PREFIX);
       if (crc32(body) !== crc) return;
       const packet = decodeRecord(body, (channel) => lastTime.get(channel));
       if (packet.t.length > 0) lastTime.set(packet.meta.c, packet.t[packet.t.length - 1]!);
       yield packet;
-      buffer = buffer.subarray(PREFIX + bodyLength);
     }
   } finally {
     await handle.close();

@@ -9,6 +9,7 @@ import type { DType } from '../../common/npy/dtype.js';
 import { type NpyHeader, parseNpyHeader } from '../../common/npy/header.js';
 import { StateError } from '../stream/errors.js';
 import { readFloat64 } from './packetLog.js';
+import { SequentialReader } from './sequentialReader.js';
 import type { RecordingArrays } from './recordings.js';
 
 export interface StoredPacket {
@@ -22,22 +23,19 @@ const HEADER_PROBE = 64 * 1024;
 
 /** One stored `.npy`, read front to back. */
 class ArrayFile {
-  private buffer = Buffer.alloc(0);
-  private position: number;
-
   private constructor(
     private readonly handle: FileHandle,
     readonly header: NpyHeader,
-  ) {
-    this.position = header.dataOffset;
-  }
+    private readonly reader: SequentialReader,
+  ) {}
 
   static async open(path: string): Promise<ArrayFile> {
     const handle = await open(path, 'r');
     try {
       const probe = Buffer.alloc(HEADER_PROBE);
       const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
-      return new ArrayFile(handle, parseNpyHeader(probe.subarray(0, bytesRead)));
+      const header = parseNpyHeader(probe.subarray(0, bytesRead));
+      return new ArrayFile(handle, header, new SequentialReader(handle, header.dataOffset, BLOCK));
     } catch (err) {
       await handle.close();
       throw err;
@@ -45,17 +43,8 @@ class ArrayFile {
   }
 
   /** The next `bytes` bytes; fewer only at the end of the file. */
-  async take(bytes: number): Promise<Buffer> {
-    while (this.buffer.length < bytes) {
-      const chunk = Buffer.allocUnsafe(Math.max(BLOCK, bytes - this.buffer.length));
-      const { bytesRead } = await this.handle.read(chunk, 0, chunk.length, this.position);
-      if (bytesRead === 0) break;
-      this.position += bytesRead;
-      this.buffer = this.buffer.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([this.buffer, chunk.subarray(0, bytesRead)]);
-    }
-    const out = this.buffer.subarray(0, bytes);
-    this.buffer = this.buffer.subarray(out.length);
-    return out;
+  take(bytes: number): Promise<Buffer> {
+    return this.reader.take(bytes);
   }
 
   close(): Promise<void> {
