@@ -167,6 +167,32 @@ describe('replay from the stored arrays', () => {
     expect(received[1]!.packet.y.header.dtype.name).toBe('int16');
   });
 
+  it('loops from the start until stopped, and a stop wakes a replay waiting for its next packet', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const server = await serve(dataDir);
+    const started = await server.recordings.start({ channels: ['looped'] });
+    for (let i = 0; i < 3; i++) publish(server, 'looped', Float64Array.from([i]), [1], Float64Array.from([i]));
+    await server.recordings.stop(started.id);
+    let wake = () => {};
+    let waits = 0;
+    // The first 7 waits end at once (two rounds and a bit); the 8th waits until woken.
+    const waitUntil: WaitUntil = () => {
+      if (++waits <= 7) return { done: Promise.resolve(), wake: () => {} };
+      return { done: new Promise<void>((resolve) => (wake = resolve)), wake: () => wake() };
+    };
+    const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, { now: () => 0, origin: 0, waitUntil });
+    const values: number[] = [];
+    server.hub.channel('again.looped').sinks.add({ receive: ({ packet }) => values.push(toTypedArray(packet.y)[0] as number) });
+    const replay = replays.start({ recording: started.id, channel_prefix: 'again.', speed: 1, loop: true });
+    await until(() => (waits === 8 ? true : undefined));
+    expect(values).toEqual([0, 1, 2, 0, 1, 2, 0]);
+    expect(server.hub.channel('again.looped').publishers).toBe(1);
+    expect(replays.stop(replay.id).state).toBe('stopped');
+    await until(() => (server.hub.channel('again.looped').publishers === 0 ? true : undefined));
+    expect(values).toHaveLength(7);
+  });
+
   it('refuses a recording whose arrays were deleted, and one still recording', async () => {
     const dataDir = await makeDataDir();
     dirs.push(dataDir);
