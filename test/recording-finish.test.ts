@@ -138,7 +138,11 @@ describe('replay from the stored arrays', () => {
       return { done: Promise.resolve(), wake: () => {} };
     };
     const origin = 1_700_000_000_000;
-    const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, { now: () => time, origin, waitUntil });
+    const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, {
+      now: () => time,
+      origin: () => origin,
+      waitUntil,
+    });
     const received: { channel: string; packet: EncodedPacket['packet'] }[] = [];
     for (const name of ['replay.src.a', 'replay.src.b'])
       server.hub.channel(name).sinks.add({ receive: ({ packet }) => received.push({ channel: name, packet }) });
@@ -181,7 +185,11 @@ describe('replay from the stored arrays', () => {
       if (++waits <= 7) return { done: Promise.resolve(), wake: () => {} };
       return { done: new Promise<void>((resolve) => (wake = resolve)), wake: () => wake() };
     };
-    const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, { now: () => 0, origin: 0, waitUntil });
+    const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, {
+      now: () => 0,
+      origin: () => 0,
+      waitUntil,
+    });
     const values: number[] = [];
     server.hub.channel('again.looped').sinks.add({ receive: ({ packet }) => values.push(toTypedArray(packet.y)[0] as number) });
     const replay = replays.start({ recording: started.id, channel_prefix: 'again.', speed: 1, loop: true });

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { decodeDataFrame, encodeFrame } from '../../common/frames.js';
 import type { RecordingInfo, ReplayInfo } from '../../common/protocol.js';
 import { toTypedArray, typedArrayToNpy } from '../../common/npy/typed.js';
+import { wallClockOrigin } from '../../server/schedule.js';
 import { percentile, report, round } from './stats.js';
 
 /** The server under test. */
@@ -125,8 +126,11 @@ export async function benchRecording(server: BenchTarget, seconds = 5, flatOut =
   });
 }
 
-/** Wall-clock seconds with sub-millisecond resolution (Date.now() has whole milliseconds). */
-const preciseNow = () => (performance.timeOrigin + performance.now()) / 1000;
+/** Wall-clock seconds with sub-millisecond resolution, anchored as the server anchors its replay times. */
+function preciseClock(): () => number {
+  const origin = wallClockOrigin();
+  return () => (origin + performance.now()) / 1000;
+}
 
 /**
  * Replay timing: a recording of `packets` one-sample packets at 1 kHz is replayed at speed 1 to a binary subscriber.
@@ -146,6 +150,7 @@ export async function benchReplayTiming(server: BenchTarget, packets = 3000): Pr
 
   const subscriber = new WebSocket(`${server.url.replace('http', 'ws')}/ws/stream?channel=replay.bench.khz&binary=1`);
   await new Promise((resolve) => subscriber.once('open', resolve));
+  const preciseNow = preciseClock();
   const arrivals: number[] = [];
   const published: number[] = [];
   const done = new Promise<void>((resolve) => {

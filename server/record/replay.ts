@@ -7,7 +7,7 @@
 import type { ReplayInfo } from '../../common/protocol.js';
 import type { Logger } from '../logger.js';
 import type { Now } from '../schedule.js';
-import { monotonicNow } from '../schedule.js';
+import { monotonicNow, wallClockOrigin } from '../schedule.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { newGroupId } from '../store/groups.js';
 import type { Channel } from '../stream/channel.js';
@@ -49,7 +49,7 @@ export const waitWithTimer: WaitUntil = (due, now) => {
 interface Clock {
   readonly now: Now;
   /** Wall-clock ms at the monotonic clock's zero, to turn due times into sample times. */
-  readonly origin: number;
+  readonly origin: () => number;
   readonly waitUntil: WaitUntil;
 }
 
@@ -89,7 +89,7 @@ class Replay {
   private async playOnce(): Promise<void> {
     this.readers = this.openChannels();
     const start = this.clock.now();
-    const startUnix = (this.clock.origin + start) / 1000;
+    const startUnix = (this.clock.origin() + start) / 1000;
     const heads: (StoredPacket | undefined)[] = await Promise.all(this.readers.map((reader) => reader.read()));
     const firstTime = heads.map((packet) => packet?.t[0]);
     const dueOf = (i: number) => start + ((heads[i]!.t[0]! - firstTime[i]!) / this.info.speed) * 1000;
@@ -131,7 +131,7 @@ export class ReplayManager {
     private readonly recordings: RecordingManager,
     private readonly store: ArrayStore,
     private readonly logger: Logger,
-    private readonly clock: Clock = { now: monotonicNow, origin: performance.timeOrigin, waitUntil: waitWithTimer },
+    private readonly clock: Clock = { now: monotonicNow, origin: wallClockOrigin, waitUntil: waitWithTimer },
   ) {}
 
   start(request: StartReplay): ReplayInfo {
