@@ -8,8 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   reporter: 'list',
   // Deadlines only for hangs: specs wait on what the page shows, and a busy 2-core machine may be slow to show it.
-  timeout: 120_000,
-  expect: { timeout: 30_000 },
+  timeout: 300_000,
+  expect: { timeout: 120_000 },
   use: {
     ...devices['Desktop Chrome'],
     viewport: { width: 1280, height: 800 },

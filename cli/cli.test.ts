@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
-import { until } from '../test/helpers/wait.js';
+import { HANG_MS, until } from '../test/helpers/wait.js';
 import { NpyClient, type StreamData } from '../client/index.js';
 
 let server: TestServer;
@@ -40,7 +40,7 @@ afterAll(() => rm(bundle, { force: true }));
 function cli(...args: string[]): Promise<Run> {
   const withServer = args.includes('--server') ? args : ['--server', server.url, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, [bundle, ...withServer], { timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bundle, ...withServer], { timeout: HANG_MS }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });
@@ -205,7 +205,7 @@ describe('record, recordings, replay', () => {
   it('records until its limit, saves the .npz, lists it, and replays it to the end', async () => {
     const out = join(server.dataDir, 'run.npz');
     const recording = cli('record', 'clirec', '--name', 'cli-run', '--max-bytes', '1', '--out', out);
-    await until(() => (server.recordings.list().length > 0 ? true : false), 15_000);
+    await until(() => server.recordings.list().length > 0);
     const publisher = client.publish('clirec');
     await publisher.ready();
     publisher.send({ y: new Float32Array([1, 2, 3]) });

@@ -149,7 +149,7 @@ describe('streams', () => {
     await server.close();
     await until(() => states.includes('closed'));
     server = await startTestServer({ port, dataDir });
-    await until(() => states.filter((s) => s === 'open').length === 2, 15_000);
+    await until(() => states.filter((s) => s === 'open').length === 2);
     expect((await client.listStreams()).find((c) => c.name === 'lab')?.subscribers).toBe(1);
 
     await client.postPacket('lab', Int16Array.from([1, 2, 3]));

@@ -151,7 +151,7 @@ describe('Publisher', () => {
 
     server = await startTestServer({ port, dataDir });
     const received = await subscribe('sensor', true);
-    await until(() => p.connected, 15_000);
+    await until(() => p.connected);
     expect(states.filter((s) => s === 'open')).toHaveLength(2);
     expect(p.send({ y: Uint8Array.from([9]) })).toBe(true);
     await p.flush();

@@ -28,9 +28,6 @@ np.save(f'{d}/bool.npy', (np.arange(50)[:, None] // 5 + np.arange(60) // 5) % 2 
 np.save(f'{d}/empty.npy', np.zeros((0, 3)))
 `;
 
-// A budget, not an assertion: on a machine shared by many jobs these steps can be slow.
-test.describe.configure({ timeout: 120_000 });
-
 let server: TestServer;
 let kindsDir: string;
 test.beforeAll(() => {

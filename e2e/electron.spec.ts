@@ -32,7 +32,7 @@ function findElectron(): { executable: string } | { reason: string } {
   try {
     accessSync(executable, constants.X_OK);
     // As Node, the binary runs without a display, so this checks only that it can execute at all.
-    execFileSync(executable, ['--version'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 15_000, stdio: 'pipe' });
+    execFileSync(executable, ['--version'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 120_000, stdio: 'pipe' });
   } catch (err) {
     return { reason: `the Electron binary at ${executable} cannot run: ${(err as Error).message}` };
   }
@@ -112,9 +112,7 @@ test.describe('Electron app', () => {
 
       process.kill(serverPid!, 'SIGKILL');
       await expect
-        .poll(() => app.evaluate(() => (globalThis as { shownDialogs?: Electron.MessageBoxOptions[] }).shownDialogs ?? []), {
-          timeout: 30_000,
-        })
+        .poll(() => app.evaluate(() => (globalThis as { shownDialogs?: Electron.MessageBoxOptions[] }).shownDialogs ?? []))
         .toEqual([
           expect.objectContaining({
             type: 'error',
@@ -124,15 +122,13 @@ test.describe('Electron app', () => {
         ]);
 
       // Restarted: another process, the same URL (its port was free again), and the window still up.
-      await expect.poll(async () => (await serverProcessPids(app)).filter((pid) => pid !== serverPid), { timeout: 30_000 }).toHaveLength(1);
+      await expect.poll(async () => (await serverProcessPids(app)).filter((pid) => pid !== serverPid)).toHaveLength(1);
       await expect
-        .poll(
-          () =>
-            fetch(`${config.serverUrl}/health`).then(
-              async (response) => ((await response.json()) as HealthResponse).status,
-              () => 'not answering',
-            ),
-          { timeout: 30_000 },
+        .poll(() =>
+          fetch(`${config.serverUrl}/health`).then(
+            async (response) => ((await response.json()) as HealthResponse).status,
+            () => 'not answering',
+          ),
         )
         .toBe('healthy');
       expect(await page.evaluate(() => (globalThis as unknown as { npyStudio: DesktopBridge }).npyStudio.getConfig())).toEqual(config);

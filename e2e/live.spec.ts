@@ -51,8 +51,6 @@ test.describe('demo stream', () => {
     await page.getByTestId('live-pause').click();
     await expect(page.getByTestId('live-pause')).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByTestId('status-paused')).toBeVisible();
-    // A redraw asked for before the pause may still be on its way: the frozen view is the one after it.
-    await expect.poll(async () => (await liveStats(page)).drawing).toBe(false);
     const frozen = await liveStats(page);
     await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(frozen.packets + 20);
     const later = await liveStats(page);
@@ -140,7 +138,7 @@ test('fills a 100,000-point window at 10 kHz with nothing lost, drawing fewer fr
   await page.getByTestId('live-window').selectOption('100000');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-value', 'open');
   await page.getByTestId('live-start').click();
-  await expect.poll(async () => (await liveStats(page)).pointsShown, { timeout: 60_000 }).toBe(100_000);
+  await expect.poll(async () => (await liveStats(page)).pointsShown).toBe(100_000);
 
   const before = await liveStats(page);
   await expect.poll(async () => (await liveStats(page)).packets).toBeGreaterThan(before.packets + 200);

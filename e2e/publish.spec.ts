@@ -58,13 +58,10 @@ async function expectAllAccountedFor(page: Page, channel: string, series: number
   expect(published).toBeGreaterThan(0);
   const unreported = () => [...server.hub.channel(channel).subscribers].reduce((sum, s) => sum + s.dropped, 0);
   await expect
-    .poll(
-      async () => {
-        const { packets, dropped } = await liveStats(page);
-        return packets + dropped + unreported();
-      },
-      { timeout: 100_000 },
-    )
+    .poll(async () => {
+      const { packets, dropped } = await liveStats(page);
+      return packets + dropped + unreported();
+    })
     .toBe(published);
   expect(await liveStats(page)).toMatchObject({ lost: 0, series });
 }

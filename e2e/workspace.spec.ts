@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
+import { NpyClient } from '../client/index.js';
 import type { WorkspaceStats } from '../renderer/src/app/workspaceStats.js';
 import { openApp, saveScreenshot } from './support/app.js';
-import { TestProducer, sinePackets } from './support/producer.js';
+import { TestProducer, sinePackets, timedPackets } from './support/producer.js';
 import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';
 
 // The page draws several charts per frame: on a loaded 2-core machine a step can take seconds.
-test.describe.configure({ timeout: 180_000 });
 
 let server: TestServer;
 const producers: TestProducer[] = [];
@@ -200,9 +200,176 @@ test('an exported layout imported into a fresh page gives the same panels; a han
   await context.close();
 });
 
-test('record, stop, open and play back a recording with the timeline', async () => {
-  test.skip(
-    true,
-    'needs the recording API (POST /recordings, GET /recordings/{id}?format=npz) on the server and in client/: not on this branch yet',
-  );
+test('a panel opened in the middle of a run asks for lookback and is full at once', async ({ page }) => {
+  const start = Math.floor(Date.now() / 1000) - 20;
+  const imu = await new TestProducer(
+    server.url,
+    'imu',
+    timedPackets(2, 50, start, 0.5, (k, s) => k * (s + 1)),
+  ).open();
+  producers.push(imu);
+  imu.send(30);
+  await imu.flush();
+  // No packet is sent from here on: whatever the panels show came as history.
+  await openWorkspace(page, { axis: { window: { size: 600, unit: 's' } }, panels: [time(['imu', 0])] });
+  await expect.poll(async () => (await workspaceStats(page)).packets).toBe(30);
+  const stats = await workspaceStats(page);
+  expect(stats.pointsKept).toBe(30 * 50 * 2);
+  expect(stats.panels[0]!.pointsShown).toBeGreaterThan(0);
+  // A panel added later shows the same history at once: the store already holds it.
+  await addPanel(page, 'value');
+  await page.getByTestId('panel-picker').last().fill('imu[1]');
+  await page.getByTestId('panel-picker').last().press('Enter');
+  await expect.poll(async () => (await workspaceStats(page)).panels.find((p) => p.kind === 'value')?.readout).toContain(String(1499 * 2));
+  expect((await workspaceStats(page)).packets).toBe(30);
+});
+
+/** The readout of a panel of one kind. */
+const readoutOf = (stats: WorkspaceStats, kind: string) => stats.panels.find((p) => p.kind === kind)!.readout;
+
+test('record, stop, open the recording from Arrays, play it and scrub: every panel follows the timeline', async ({ page }) => {
+  // imu: 2 series of 50 samples per packet, wave: 64; one packet every 0.5 s of their own clock (100 Hz, 128 Hz).
+  // Whole numbers, so every value shown can be told exactly.
+  const start = Math.floor(Date.now() / 1000) - 60;
+  const value = (k: number, s: number) => Math.round(1000 * Math.sin(k / (40 + 25 * s)) + 300 * s);
+  const imu = await new TestProducer(server.url, 'imu', timedPackets(2, 50, start, 0.5, value)).open();
+  const wave = await new TestProducer(
+    server.url,
+    'wave',
+    timedPackets(1, 64, start, 0.5, (k) => value(k % 64, 0) * Math.cos(k / 900)),
+  ).open();
+  producers.push(imu, wave);
+  const window = 4;
+  await openWorkspace(page, {
+    axis: { window: { size: window, unit: 's' } },
+    panels: [
+      time(['imu', 0], ['imu', 1]),
+      { kind: 'xy', x: { channel: 'imu', series: 0 }, y: { channel: 'imu', series: 1 } },
+      { kind: 'spectrum', series: [{ channel: 'imu', series: 1 }] },
+      { kind: 'stats', series: [{ channel: 'imu', series: 0 }] },
+      { kind: 'image', channel: 'wave' },
+      { kind: 'value', series: [{ channel: 'imu', series: 1 }] },
+    ],
+  });
+
+  // Record: elapsed time and size come from the server while it runs.
+  const record = page.getByTestId('workspace-record');
+  await expect(record).toBeEnabled();
+  await record.click();
+  await expect(record).toHaveAttribute('aria-pressed', 'true');
+  const status = page.getByTestId('workspace-record-status');
+  const id = (await status.getAttribute('data-id'))!;
+  imu.send(40);
+  wave.send(40);
+  await Promise.all([imu.flush(), wave.flush()]);
+  const client = new NpyClient({ baseUrl: server.url });
+  await expect.poll(async () => (await client.getRecording(id)).packets).toBe(80);
+  await expect.poll(async () => Number(await status.getAttribute('data-value'))).toBeGreaterThan(0);
+  await expect(status).toHaveText(/^\d+:\d\d · [\d.]+ (KiB|MiB)$/);
+  await record.click();
+  await expect(record).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('workspace-note')).toContainText('Recorded');
+
+  // Arrays lists its arrays under the recording, with Play.
+  await page.getByTestId('tab-arrays').click();
+  const group = page.locator(`[data-testid="array-group"][data-group="${id}"]`);
+  await expect(group).toContainText('imu, wave');
+  await expect(page.getByTestId('array-row')).toHaveCount(8);
+  await saveScreenshot(page, 'arrays-recording');
+  await group.getByTestId('array-group-play').click();
+  await expect(page.getByTestId('view-workspace')).toBeVisible();
+  await expect(page.getByTestId('playback-bar')).toBeVisible();
+  await expect(page.getByTestId('view-workspace')).toHaveAttribute('data-playback', 'true');
+
+  // It opens paused at its end: every panel shows the whole run, as live did when it stopped.
+  await expect.poll(async () => (await workspaceStats(page)).playback?.time).toBeGreaterThan(start);
+  const opened = (await workspaceStats(page)).playback!;
+  expect(opened).toMatchObject({ recording: id, start, playing: false, speed: 1, time: opened.end });
+  expect(opened.end).toBeCloseTo(start + 19.5 + 63 / 128, 6);
+
+  /** What every panel shows at `seconds` into the recording: the packets that had arrived by then. */
+  const expected = (seconds: number) => {
+    const imuSamples = 50 * (Math.floor((seconds - 0.49) / 0.5) + 1);
+    const wavePackets = Math.floor((seconds - 63 / 128) / 0.5) + 1;
+    const firstVisible = Math.max(0, Math.ceil((seconds - window) * 100));
+    const last = imuSamples - 1;
+    const visible = Array.from({ length: imuSamples - firstVisible }, (_, i) => value(firstVisible + i, 0));
+    return {
+      stats: new RegExp(`imu\\.y\\[0\\] \\S+ \\S+ ${Math.min(...visible)} ${Math.max(...visible)} ${visible.length}$`),
+      value: `${value(last, 1)}`,
+      xy: `x ${value(last, 0)} · y ${value(last, 1)}`,
+      image: `${wavePackets} packets × 64`,
+    };
+  };
+  const scrubTo = async (seconds: number) => {
+    await page.getByTestId('playback-scrub').fill(String(seconds));
+    await expect.poll(async () => (await workspaceStats(page)).playback!.time - start).toBeCloseTo(seconds, 6);
+    const want = expected(seconds);
+    await expect
+      .poll(async () => {
+        const stats = await workspaceStats(page);
+        const at = stats.playback!.time;
+        return {
+          range: stats.panels
+            .filter((p) => p.kind === 'time')
+            .map((p) => Math.abs(p.xRange!.max - at) < 1e-6 && Math.abs(p.xRange!.max - p.xRange!.min - window) < 1e-6),
+          stats: want.stats.test(readoutOf(stats, 'stats')),
+          value: readoutOf(stats, 'value').endsWith(` ${want.value}`),
+          xy: readoutOf(stats, 'xy'),
+          image: readoutOf(stats, 'image'),
+          spectrum: stats.panels.find((p) => p.kind === 'spectrum')!.pointsShown > 0,
+        };
+      })
+      .toEqual({ range: [true], stats: true, value: true, xy: want.xy, image: want.image, spectrum: true });
+    return workspaceStats(page);
+  };
+
+  const partial = await scrubTo(2.205);
+  const spectrumPartial = partial.panels.find((p) => p.kind === 'spectrum')!.pointsShown;
+  const full = await scrubTo(15.205);
+  await saveScreenshot(page, 'workspace-playback');
+  // A full window gives the spectrum more samples than the run's first 2.2 s did.
+  expect(full.panels.find((p) => p.kind === 'spectrum')!.pointsShown).toBeGreaterThan(spectrumPartial);
+  await scrubTo(5.205); // back in time
+
+  // The hover cursor shows the recorded values: the samples nearest it, as the server stored them.
+  const arrays = new Map((await client.getRecording(id)).arrays.map((a) => [a.name, a.index]));
+  const recordedT = (await client.getArray(arrays.get('imu/t')!)).values as Float64Array;
+  const recordedY = (await client.getArray(arrays.get('imu/y')!)).values as Float64Array;
+  const samples = recordedT.length;
+  const canvas = panel(page, 'time').getByTestId('panel-canvas');
+  const box = (await canvas.boundingBox())!;
+  let nudge = 0;
+  await expect
+    .poll(async () => {
+      await page.mouse.move(box.x + box.width / 2 + (nudge++ % 2), box.y + box.height / 2);
+      const stats = await workspaceStats(page);
+      if (stats.hover === undefined) return 'no hover';
+      let nearest = 0;
+      for (let i = 1; i < samples; i++)
+        if (Math.abs(recordedT[i]! - stats.hover) < Math.abs(recordedT[nearest]! - stats.hover)) nearest = i;
+      const readout = readoutOf(stats, 'time');
+      return readout.includes(`imu.y[0] ${recordedY[nearest]}`) && readout.includes(`imu.y[1] ${recordedY[samples + nearest]}`)
+        ? 'recorded values'
+        : readout;
+    })
+    .toBe('recorded values');
+  await page.mouse.move(0, 0);
+
+  // Play (Space) at a tenth of the speed: the timeline moves on from where it was; Space pauses it.
+  await page.getByTestId('playback-speed').selectOption('0.1');
+  await page.getByTestId('playback-scrub').press(' ');
+  await expect.poll(async () => (await workspaceStats(page)).playback!.time - start).toBeGreaterThan(5.3);
+  expect((await workspaceStats(page)).playback).toMatchObject({ speed: 0.1 });
+  await page.locator('body').press(' ');
+  await expect.poll(async () => (await workspaceStats(page)).playback!.playing).toBe(false);
+
+  // Back to live: the live feeds return.
+  await page.getByTestId('playback-leave').click();
+  await expect(page.getByTestId('playback-bar')).toBeHidden();
+  await expect.poll(async () => (await workspaceStats(page)).playback).toBeUndefined();
+  for (const channel of ['imu', 'wave'])
+    await expect(page.locator(`[data-testid="feed-state"][data-channel="${channel}"]`)).toHaveAttribute('data-value', 'open');
+  imu.send(1);
+  await expect.poll(async () => readoutOf(await workspaceStats(page), 'xy')).toBe(`x ${value(2049, 0)} · y ${value(2049, 1)}`);
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../server/app.js';
 import type { Logger } from '../server/logger.js';
 import { runServerOnly, startEmbeddedServer } from './embeddedServer.js';
+import { HANG_MS } from '../test/helpers/wait.js';
 
 let dataDir: string;
 let logs: { info: string[]; warn: string[]; error: string[] };
@@ -71,7 +72,7 @@ describe('runServerOnly', () => {
     expect(await health(server.url)).toMatchObject({ status: 'healthy' });
 
     signals.emit(signal);
-    await vi.waitFor(() => expect(exit).toHaveBeenCalledExactlyOnceWith(0));
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledExactlyOnceWith(0), { timeout: HANG_MS });
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
     expect(logs.info.at(-1)).toBe(`${signal} received, shutting down`);
   });
@@ -83,7 +84,7 @@ describe('runServerOnly', () => {
     signals.emit('SIGINT');
     signals.emit('SIGTERM');
     // The second signal was turned away at once (synchronously), so by the first exit there is no other to come.
-    await vi.waitFor(() => expect(exit).toHaveBeenCalled());
+    await vi.waitFor(() => expect(exit).toHaveBeenCalled(), { timeout: HANG_MS });
     expect(exit.mock.calls).toEqual([[0]]);
     expect(logs.info.filter((line) => line.endsWith('shutting down'))).toEqual(['SIGINT received, shutting down']);
   });

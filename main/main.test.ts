@@ -9,6 +9,7 @@ import { type DesktopConfig, GET_CONFIG_CHANNEL } from '../common/desktop.js';
 import { CONTENT_SECURITY_POLICY } from '../common/contentSecurityPolicy.js';
 import { APP_SCHEME_PRIVILEGES } from './appProtocol.js';
 import { secureWebPreferences } from './security.js';
+import { HANG_MS } from '../test/helpers/wait.js';
 
 const { makeFakeElectron } = vi.hoisted(() => ({
   makeFakeElectron: async () => {
@@ -112,7 +113,7 @@ afterEach(async () => {
   const exitsBefore = electron.app.exit.mock.calls.length;
   let closing = false;
   electron.app.emit('will-quit', { preventDefault: () => (closing = true) });
-  if (closing) await vi.waitFor(() => expect(electron.app.exit.mock.calls.length).toBeGreaterThan(exitsBefore), { timeout: 20_000 });
+  if (closing) await vi.waitFor(() => expect(electron.app.exit.mock.calls.length).toBeGreaterThan(exitsBefore), STARTUP);
   await Promise.all(electron.UtilityProcess.instances.map((instance) => instance.exited()));
   process.argv = argv;
   vi.restoreAllMocks();
@@ -126,7 +127,7 @@ async function launch(...args: string[]): Promise<void> {
 }
 
 /** Long enough for a server process to start on a loaded machine; the wait ends as soon as the window exists. */
-const STARTUP = { timeout: 25_000 };
+const STARTUP = { timeout: HANG_MS };
 
 async function firstWindow() {
   await vi.waitFor(() => expect(electron.BrowserWindow.instances.length).toBeGreaterThan(0), STARTUP);
@@ -315,8 +316,9 @@ describe('--server-only', () => {
   it('serves without a window or instance lock and exits 0 on SIGTERM', async () => {
     const before = [...process.listeners('SIGTERM'), ...process.listeners('SIGINT')];
     await launch('--server-only', '--port', '0', '--data-dir', join(dir, 'data'));
-    await vi.waitFor(() =>
-      expect(log).toHaveBeenCalledWith(expect.stringMatching(/^NPY Studio server listening on http:\/\/127\.0\.0\.1:\d+ /)),
+    await vi.waitFor(
+      () => expect(log).toHaveBeenCalledWith(expect.stringMatching(/^NPY Studio server listening on http:\/\/127\.0\.0\.1:\d+ /)),
+      STARTUP,
     );
     const url = /listening on (\S+)/.exec(log.mock.calls.at(-1)![0] as string)![1]!;
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'healthy' });
@@ -327,7 +329,7 @@ describe('--server-only', () => {
     expect(added).toHaveLength(1);
     process.removeListener('SIGTERM', added[0]!);
     added[0]!('SIGTERM');
-    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(0));
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledExactlyOnceWith(0), STARTUP);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
     for (const listener of process.listeners('SIGINT').filter((l) => !before.includes(l))) process.removeListener('SIGINT', listener);
   });

@@ -11,9 +11,9 @@ it('electron-builder packs main, preload, the server process entry, renderer, se
   if (!existsSync(join(ROOT, 'dist', 'main', 'main.js'))) context.skip('dist/ is not built: run `npm run build` first');
   const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'package-smoke.mjs'), '--placeholder-renderer'], {
     cwd: ROOT,
-    timeout: 170_000,
+    timeout: 590_000,
   });
   expect(stdout).toMatch(
     /package-smoke: ok in [\d.]+s: app\.asar has \d+ entries including dist\/main\/main\.js, dist\/main\/preload\.cjs, dist\/main\/serverEntry\.js, dist\/renderer\/index\.html, dist\/server\/app\.js; "main" is dist\/main\/main\.js/,
   );
-}, 180_000);
+}, 600_000);

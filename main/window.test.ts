@@ -8,6 +8,7 @@ import { silentLogger } from '../server/logger.js';
 import { secureWebPreferences } from './security.js';
 import { START_PAGE, createMainWindow, windowTitle } from './window.js';
 import { saveWindowState } from './windowState.js';
+import { HANG_MS } from '../test/helpers/wait.js';
 
 class FakeWindow extends EventEmitter {
   static last?: FakeWindow;
@@ -73,7 +74,7 @@ describe('createMainWindow', () => {
   it('still shows the window when the UI fails to load', async () => {
     FakeWindow.loadResult = () => Promise.reject(new Error('ERR_FILE_NOT_FOUND'));
     const window = open();
-    await vi.waitFor(() => expect(window.show).toHaveBeenCalledOnce());
+    await vi.waitFor(() => expect(window.show).toHaveBeenCalledOnce(), { timeout: HANG_MS });
   });
 
   it('restores the remembered bounds and maximized state', () => {

@@ -37,6 +37,19 @@ describe('defaultDataDir (env-paths)', () => {
     expect(defaultDataDir()).toBe(join('C:/Users/ada/AppData/Local', 'npy-studio', 'Data', 'data'));
   });
 
+  it('on Windows, keeps using the roaming folder of earlier versions until the local one exists', () => {
+    on('win32');
+    vi.stubEnv('LOCALAPPDATA', 'C:/Users/ada/AppData/Local');
+    vi.stubEnv('APPDATA', 'C:/Users/ada/AppData/Roaming');
+    const local = join('C:/Users/ada/AppData/Local', 'npy-studio', 'Data', 'data');
+    const roaming = join('C:/Users/ada/AppData/Roaming', 'npy-studio', 'data');
+    expect(defaultDataDir((path) => path === roaming)).toBe(roaming);
+    expect(defaultDataDir((path) => path === roaming || path === local)).toBe(local);
+    expect(defaultDataDir(() => false)).toBe(local);
+    on('linux');
+    expect(defaultDataDir(() => true)).not.toBe(roaming);
+  });
+
   it('is the default of withDefaults, and an explicit --data-dir wins', () => {
     expect(withDefaults({}).dataDir).toBe(defaultDataDir());
     expect(withDefaults({ dataDir: '/tmp/arrays' }).dataDir).toBe('/tmp/arrays');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import envPaths from 'env-paths';
 import { APP_ORIGIN } from '../common/desktop.js';
 import { type Logger, consoleLogger } from './logger.js';
@@ -58,9 +59,14 @@ export const MiB = 1024 ** 2;
  * `data` in the per-user data folder env-paths gives npy-studio: `$XDG_DATA_HOME/npy-studio/data` (by default
  * `~/.local/share/npy-studio/data`), `~/Library/Application Support/npy-studio/data`, and on Windows
  * `%LOCALAPPDATA%\npy-studio\Data\data`, which, unlike the roaming `%APPDATA%`, is not copied around with the profile.
+ * Earlier versions kept Windows data in `%APPDATA%\npy-studio\data`: while that folder exists and the new one
+ * does not, it stays in use, so an upgrade never shows an empty store (arrays are not moved behind the user's back).
  */
-export function defaultDataDir(): string {
-  return join(envPaths('npy-studio', { suffix: '' }).data, 'data');
+export function defaultDataDir(exists: (path: string) => boolean = existsSync): string {
+  const current = join(envPaths('npy-studio', { suffix: '' }).data, 'data');
+  if (process.platform !== 'win32' || !process.env.APPDATA) return current;
+  const earlier = join(process.env.APPDATA, 'npy-studio', 'data');
+  return !exists(current) && exists(earlier) ? earlier : current;
 }
 
 export function withDefaults(options: Partial<ServerOptions>): ServerOptions {

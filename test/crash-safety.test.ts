@@ -75,7 +75,7 @@ describe('crash safety', () => {
       sent.set(name, bytes);
       return settle(name, upload(first.url, bytes, name));
     });
-    await expect.poll(() => acknowledged.size, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => acknowledged.size, { interval: 5 }).toBeGreaterThanOrEqual(3);
     killed = true;
     first.child.kill('SIGKILL');
     await Promise.all([...stalled, ...complete]);

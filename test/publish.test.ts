@@ -214,7 +214,7 @@ describe('a producer of 2,000 packets × 100 samples', () => {
       await publisher.flush();
     }
 
-    await jsonSub.next((r) => r.kind === 'text' && r.message.seq === total - 1, 20_000);
+    await jsonSub.next((r) => r.kind === 'text' && r.message.seq === total - 1);
     const data = jsonSub.messages().filter((m) => m.type === 'data') as unknown as DataMessage[];
     expect(jsonSub.messages().filter((m) => m.type === 'dropped')).toEqual([]);
     const seqs = [...Array(total).keys()];

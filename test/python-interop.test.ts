@@ -7,7 +7,7 @@ import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type DataMessage, NPY_MEDIA_TYPE } from '../common/protocol.js';
 import { PYTHON } from './helpers/python.js';
 import { type TestServer, startTestServer } from './helpers/server.js';
-import { until } from './helpers/wait.js';
+import { HANG_MS, until } from './helpers/wait.js';
 import { TestClient } from './helpers/ws.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/python/', import.meta.url));
@@ -33,7 +33,7 @@ interface Run {
 }
 
 /** Runs a Python script (a file in examples/python, or `-c` code) with the examples importable. */
-function python(args: string[], timeout = 30_000): Promise<Run> {
+function python(args: string[], timeout = HANG_MS): Promise<Run> {
   return new Promise((resolve) => {
     const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }; // no __pycache__ left in examples/
     execFile(PYTHON, args, { cwd: EXAMPLES, env, timeout, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
@@ -237,7 +237,17 @@ print(json.dumps(report))
 import asyncio, json, sys
 from client import NumpyClient
 packets = []
-asyncio.run(NumpyClient(sys.argv[1]).connect_streaming(packets.append, auto_start=False, channel="frames", binary=True, duration=2))
+async def first_packet():
+    # Until cancelled, as documented: cancelled once the packet is in, however long the machine takes.
+    task = asyncio.current_task()
+    def on_data(packet):
+        packets.append(packet)
+        task.cancel()
+    try:
+        await NumpyClient(sys.argv[1]).connect_streaming(on_data, auto_start=False, channel="frames", binary=True)
+    except asyncio.CancelledError:
+        pass
+asyncio.run(first_packet())
 print(json.dumps([{**p, "x": p["x"].tolist(), "y": p["y"].tolist(), "t": p["t"].tolist(), "x dtype": p["x"].dtype.name} for p in packets]))
 `,
       server.url,

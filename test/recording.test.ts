@@ -65,7 +65,7 @@ describe('recording', () => {
     expect(listed.filter((a) => a.group === started.body.id)).toHaveLength(8);
     const all = (await json<{ recordings: RecordingInfo[] }>(await fetch(`${server.url}/recordings`))).recordings;
     expect(all.find((r) => r.id === started.body.id)).toMatchObject({ durable_seq: { 'rt.int': 99, 'rt.f32': 99 } });
-  }, 120_000);
+  });
 
   it('starts a new segment when the dtype or series count changes, and stops itself at max_bytes with the reason', async () => {
     const started = await post<RecordingInfo>(`${server.url}/recordings`, { channels: ['seg'], max_bytes: 10_000_000 });
@@ -174,5 +174,5 @@ print('ok', len(np.unique(seq)))`,
       if (first.child.exitCode === null) first.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

@@ -183,7 +183,7 @@ describe('limits', () => {
     await Promise.all([first, second].map((ws) => new Promise((r) => ws.once('open', r))));
     expect(await tryUpgrade(url)).toBe(503);
     first.close();
-    await expect.poll(() => tryUpgrade(url), { timeout: 3000 }).toBe('open');
+    await expect.poll(() => tryUpgrade(url)).toBe('open');
     second.close();
   });
 
@@ -286,7 +286,7 @@ describe('backpressure and dead peers', () => {
         await pong;
       }
     }
-    await expect.poll(() => fastSeqs.length, { timeout: 10_000 }).toBe(total);
+    await expect.poll(() => fastSeqs.length).toBe(total);
     expect(fastSeqs).toEqual(Array.from({ length: total }, (_, i) => i));
     const slowSubscriber = [...server.hub.channel('bp').subscribers].find((s) => s.dropped > 0);
     expect(slowSubscriber?.dropped).toBeGreaterThan(0);
@@ -301,13 +301,13 @@ describe('backpressure and dead peers', () => {
           sent++;
           return slowMessages.some((m) => m.type === 'dropped');
         },
-        { timeout: 10_000, interval: 50 },
+        { interval: 50 },
       )
       .toBe(true);
     const delivered = () => slowMessages.filter((m) => m.type === 'data').length;
     const reported = () => slowMessages.filter((m) => m.type === 'dropped').reduce((sum, m) => sum + m.count!, 0);
     // Every packet is accounted for: delivered, reported dropped, or dropped and not yet reported.
-    await expect.poll(() => delivered() + reported() + slowSubscriber!.dropped, { timeout: 5000 }).toBe(sent);
+    await expect.poll(() => delivered() + reported() + slowSubscriber!.dropped).toBe(sent);
     expect(reported()).toBeGreaterThan(0);
     [fast, slow, publisher].forEach((ws) => ws.close());
   });

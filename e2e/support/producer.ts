@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
-import { NpyClient, type NumericArray } from '../../client/index.js';
+import { NpyClient, type PublishPacket } from '../../client/index.js';
 import type { Publisher } from '../../client/publish.js';
 
-/** The y of packet number i, and its shape. */
-export type PacketMaker = (i: number) => { y: NumericArray; shape: number[] };
+/** Packet number i: its y and shape, and its times when the test gives them. */
+export type PacketMaker = (i: number) => PublishPacket;
 
 /**
  * A producer the test controls: sends packets one `send()` at a time, or keeps sending every
@@ -33,6 +33,11 @@ export class TestProducer {
     }
   }
 
+  /** Resolves once the server has handled every packet sent so far. */
+  flush(): Promise<void> {
+    return this.publisher!.flush();
+  }
+
   run(intervalMs: number, packetsPerTick = 1): void {
     this.stop();
     this.timer = setInterval(() => this.send(packetsPerTick), intervalMs);
@@ -58,5 +63,24 @@ export function sinePackets(series: number, n: number): PacketMaker {
       return s * 10 + Math.sin(sample / (40 + 25 * s));
     }),
     shape: series > 1 ? [series, n] : [n],
+  });
+}
+
+/**
+ * k series of n samples on a clock of their own: packet i holds samples i·n … i·n + n − 1, sample j of it at
+ * `start + i·seconds + j·seconds/n`, series s of sample k being `value(k, s)`. Values and times are known whatever the load.
+ */
+export function timedPackets(
+  series: number,
+  n: number,
+  start: number,
+  seconds: number,
+  value: (sample: number, series: number) => number,
+): PacketMaker {
+  return (i) => ({
+    y: Float64Array.from({ length: series * n }, (_, j) => value(i * n + (j % n), Math.floor(j / n))),
+    shape: series > 1 ? [series, n] : [n],
+    timestamp: start + i * seconds,
+    rate: n / seconds,
   });
 }

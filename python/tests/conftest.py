@@ -25,6 +25,8 @@ import numpy as np  # noqa: E402
 import requests  # noqa: E402
 
 START_TIMEOUT = 90.0  # tsx compiles the server on first start; bounded so a broken build fails, not hangs
+# How long a test waits for an event before calling it a hang: a deadline, never a measure (a busy machine is slow).
+HANG = 120.0
 
 
 class ServerProcess:
@@ -115,7 +117,7 @@ def channel_name(request: pytest.FixtureRequest) -> str:
 
 def _probe_framed(url: str) -> bool:
     body = encode_frame({"rate": 10.0, "timestamp": 1.0}, np.arange(3, dtype=np.float32))
-    response = requests.post(f"{url}/stream/probe.framed", data=body, headers={"Content-Type": "application/octet-stream"}, timeout=10)
+    response = requests.post(f"{url}/stream/probe.framed", data=body, headers={"Content-Type": "application/octet-stream"}, timeout=HANG)
     return response.ok
 
 
@@ -125,11 +127,11 @@ def _probe_npz(url: str) -> bool:
     buffer = io.BytesIO()
     np.savez(buffer, probe=np.zeros(1))
     files = {"file": ("probe.npz", buffer.getvalue(), "application/octet-stream")}
-    return requests.post(f"{url}/upload", files=files, timeout=10).ok
+    return requests.post(f"{url}/upload", files=files, timeout=HANG).ok
 
 
 def _probe_recordings(url: str) -> bool:
-    return requests.get(f"{url}/recordings", timeout=10).ok
+    return requests.get(f"{url}/recordings", timeout=HANG).ok
 
 
 def _probe_lookback(url: str) -> bool:
@@ -141,7 +143,7 @@ def _probe_lookback(url: str) -> bool:
         producer.flush()
         with s.subscribe("probe.lookback", lookback=60) as subscription:
             # History is sent before the answer to the subscription's first ping, so it is already here.
-            packet = subscription.get(timeout=0) or subscription.get(timeout=2)
+            packet = subscription.get(timeout=0) or subscription.get(timeout=HANG)
             return packet is not None and packet.history
     finally:
         s.close()
@@ -165,7 +167,7 @@ def requires(features: Dict[str, bool]):
     return check
 
 
-def collect(subscription: "npystudio.Subscription", samples: int, timeout: float = 30.0) -> List["npystudio.Packet"]:
+def collect(subscription: "npystudio.Subscription", samples: int, timeout: float = HANG) -> List["npystudio.Packet"]:
     """Packets until they hold `samples` samples in all; `timeout` only bounds a failing test."""
     packets = []
     total = 0
@@ -177,7 +179,7 @@ def collect(subscription: "npystudio.Subscription", samples: int, timeout: float
     return packets
 
 
-def wait_until(predicate, what: str, timeout: float = 30.0) -> None:
+def wait_until(predicate, what: str, timeout: float = HANG) -> None:
     """Waits for `predicate()` (an event or counter), polling; `timeout` only bounds a failing test."""
     done = threading.Event()
     for _ in range(int(timeout / 0.01)):

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   );
   const live = new LiveView(byTestId('view-live'), server);
   const workspace = new WorkspaceView(byTestId('view-workspace'), server);
-  const arrays = new ArraysView(byTestId('view-arrays'), server);
+  const arrays = new ArraysView(byTestId('view-arrays'), server, (recording) => {
+    location.hash = 'workspace';
+    void workspace.playRecording(recording);
+  });
   new ConnectionView(byTestId('view-connection'), server, recent, desktop);
   exposeLiveStats(() => live.stats());
   exposeWorkspaceStats(() => workspace.stats());

@@ -87,60 +87,64 @@ def finish(child: subprocess.Popen) -> dict:
     return json.loads(line)
 
 
-def bench_log(server: str, count: int) -> dict:
+def measure(server: str, name: str, mode: str, count: int, produce) -> tuple:
+    """Runs `produce(channel)` against a subscriber process counting `count` items; returns its timings and the subscriber's result."""
     session = npystudio.connect(server)
-    channel = session.channel("bench.log")
-    child = start_subscriber(server, "bench.log", "log", count)
-    log = channel.log
+    channel = session.channel(name)
+    child = start_subscriber(server, name, mode, count)
     start = time.time()
-    for i in range(count):
-        log(float(i), T0 + i * DT)
+    produce(channel)
     calls_done = time.time()
     channel.flush(120)
     flushed = time.time()
     result = finish(child)
     session.close()
     elapsed = result.pop("finished") - start
-    return {
-        "figure": "python_log",
+    timings = {
         "server_had_all_after_s": round(flushed - start, 2),
         "subscriber_had_all_after_s": round(elapsed, 2),
+        "calls_per_s": round(count / (calls_done - start)),
+    }
+    return channel, elapsed, timings, result
+
+
+def bench_log(server: str, count: int) -> dict:
+    def produce(channel) -> None:
+        log = channel.log
+        for i in range(count):
+            log(float(i), T0 + i * DT)
+
+    channel, elapsed, timings, result = measure(server, "bench.log", "log", count, produce)
+    return {
+        "figure": "python_log",
+        **timings,
         "samples": count,
         "samples_per_s": round(count / elapsed),
         "target": 500_000,
         "met": count / elapsed >= 500_000 and channel.dropped == 0 and result["dropped"] == 0 and result["values_ok"] and result["times_ok"],
-        "log_calls_per_s": round(count / (calls_done - start)),
         "dropped_by_client": channel.dropped_samples,
         **result,
     }
 
 
 def bench_send(server: str, count: int, samples: int = 1000) -> dict:
-    session = npystudio.connect(server)
-    channel = session.channel("bench.send")
-    child = start_subscriber(server, "bench.send", "send", count)
     packets = [np.arange(samples, dtype=np.float32) + i for i in range(64)]
-    start = time.time()
-    for i in range(count):
-        y = packets[i % 64]
-        y[0] = i  # the subscriber checks that each packet's first value is its number
-        channel.send(y)
-    calls_done = time.time()
-    channel.flush(120)
-    flushed = time.time()
-    result = finish(child)
-    session.close()
-    elapsed = result.pop("finished") - start
+
+    def produce(channel) -> None:
+        for i in range(count):
+            y = packets[i % 64]
+            y[0] = i  # the subscriber checks that each packet's first value is its number
+            channel.send(y)
+
+    channel, elapsed, timings, result = measure(server, "bench.send", "send", count, produce)
     return {
         "figure": "python_send",
-        "server_had_all_after_s": round(flushed - start, 2),
-        "subscriber_had_all_after_s": round(elapsed, 2),
+        **timings,
         "packets": count,
         "samples_per_packet": samples,
         "packets_per_s": round(count / elapsed),
         "target": 5_000,
         "met": count / elapsed >= 5_000 and channel.dropped == 0 and result["dropped"] == 0 and result["values_ok"],
-        "send_calls_per_s": round(count / (calls_done - start)),
         "dropped_by_client": channel.dropped,
         **result,
     }

@@ -1,5 +1,6 @@
 /** A `ws` client that queues what the server sends, so tests can wait for messages in order. */
 import WebSocket from 'ws';
+import { HANG_MS } from './wait.js';
 
 export type Received = { kind: 'text'; text: string; message: Record<string, unknown> } | { kind: 'binary'; data: Uint8Array };
 
@@ -46,7 +47,7 @@ export class TestClient {
   }
 
   /** The next received item after those already taken that satisfies `match`; others before it are skipped. */
-  async next(match: (r: Received) => boolean = () => true, timeoutMs = 5000): Promise<Received> {
+  async next(match: (r: Received) => boolean = () => true, timeoutMs = HANG_MS): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       while (this.cursor < this.received.length) {
@@ -67,18 +68,18 @@ export class TestClient {
   }
 
   /** The next JSON message of `type`. */
-  async nextOfType(type: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  async nextOfType(type: string, timeoutMs = HANG_MS): Promise<Record<string, unknown>> {
     const item = await this.next((r) => r.kind === 'text' && r.message.type === type, timeoutMs);
     return (item as Extract<Received, { kind: 'text' }>).message;
   }
 
   /** The next JSON message whatever its type (binary frames are skipped). */
-  async nextMessage(timeoutMs = 5000): Promise<Record<string, unknown>> {
+  async nextMessage(timeoutMs = HANG_MS): Promise<Record<string, unknown>> {
     const item = await this.next((r) => r.kind === 'text', timeoutMs);
     return (item as Extract<Received, { kind: 'text' }>).message;
   }
 
-  async nextBinary(timeoutMs = 5000): Promise<Uint8Array> {
+  async nextBinary(timeoutMs = HANG_MS): Promise<Uint8Array> {
     const item = await this.next((r) => r.kind === 'binary', timeoutMs);
     return (item as Extract<Received, { kind: 'binary' }>).data;
   }

@@ -15,8 +15,6 @@ export interface LiveStats {
   pointsShown: number;
   /** Times the charts were redrawn. */
   framesDrawn: number;
-  /** A redraw is scheduled or still being drawn: `framesDrawn` may still grow without new input. */
-  drawing: boolean;
   /** Series (lines) in the signal chart. */
   series: number;
   paused: boolean;

@@ -24,4 +24,22 @@ export interface WorkspaceStats {
   redrawTimes: number[];
   pointsKept: number;
   pointBudget: number;
+  /** The x under the pointer (the hover cursor), if any. */
+  hover?: number;
+  /** The recording being played back, if any. */
+  playback?: PlaybackStats;
+}
+
+/** A recording's playback in the workspace (workspace/playback/). */
+export interface PlaybackStats {
+  /** The recording's id. */
+  recording: string;
+  name: string;
+  /** Its first and last sample times (seconds). */
+  start: number;
+  end: number;
+  /** The time the panels show. */
+  time: number;
+  playing: boolean;
+  speed: number;
 }

@@ -74,11 +74,6 @@ export class LiveChartsClient {
     return this.framesInFlight > 0;
   }
 
-  /** No frame is being drawn and none waits for the worker to be free. */
-  get settled(): boolean {
-    return this.framesInFlight === 0 && this.onIdle === undefined;
-  }
-
   /** Calls back once no frame is being drawn (only the latest callback). */
   whenIdle(callback: () => void): void {
     this.onIdle = callback;

@@ -40,6 +40,8 @@ export class LiveView {
   private error = '';
   /** The frame shown while paused. */
   private frozen?: LiveFrame;
+  /** The user changed the view since the last frame was sent to the worker. */
+  private viewChanged = false;
   private range?: XRange;
   private pointsShown = 0;
   private framesDrawn = 0;
@@ -77,10 +79,10 @@ export class LiveView {
       onGestureStart: () => this.setPaused(true),
       onRangeChange: (range) => {
         this.range = range;
-        this.loop.request();
+        this.redraw();
       },
       zoomed: () => this.range,
-      onResize: () => this.loop.request(),
+      onResize: () => this.redraw(),
     });
 
     this.channelInput.value = DEMO_CHANNEL;
@@ -95,11 +97,11 @@ export class LiveView {
     this.pauseButton.addEventListener('click', () => this.setPaused(!this.frozen));
     this.windowSelect.addEventListener('change', () => {
       this.buffer.resize(this.windowPoints);
-      this.loop.request();
+      this.redraw();
     });
     this.rollingSelect.addEventListener('change', () => {
       this.buffer.setRollingWindow(this.rollingPoints);
-      this.loop.request();
+      this.redraw();
     });
     this.xAxisSelect.addEventListener('change', () => this.resetZoom());
     get('live-clear').addEventListener('click', () => this.clear());
@@ -116,7 +118,7 @@ export class LiveView {
   setActive(active: boolean): void {
     clearInterval(this.channelTimer);
     if (!active) return;
-    this.loop.request();
+    this.redraw();
     void this.loadChannels();
     this.channelTimer = setInterval(() => void this.loadChannels(), CHANNEL_POLL_MS);
   }
@@ -129,7 +131,6 @@ export class LiveView {
       dropped: this.seq.dropped,
       pointsShown: this.pointsShown,
       framesDrawn: this.framesDrawn,
-      drawing: this.loop.scheduled || !this.charts.settled,
       series: this.buffer.seriesCount,
       paused: this.frozen !== undefined,
     };
@@ -197,16 +198,25 @@ export class LiveView {
     if (!this.frozen) this.loop.request();
   }
 
+  /** Redraws for what the user changed (zoom, options, size), paused or not; new data alone never redraws a paused view. */
+  private redraw(): void {
+    this.viewChanged = true;
+    this.loop.request();
+  }
+
   /**
    * Sends the charts' worker a frame to draw. While it still draws the last one, new points wait
    * for it (so frames never queue up there) unless `now`: for what the user just did.
    */
   private draw(now = false): void {
     if (this.root.hidden) return;
+    // A redraw that data asked for just before a pause would show the frozen frame again.
+    if (this.frozen && !now && !this.viewChanged) return;
     if (this.charts.busy && !now) {
       this.charts.whenIdle(() => this.loop.request());
       return;
     }
+    this.viewChanged = false;
     const frame = this.frozen ?? this.buffer.frame();
     const options = { xAxis: this.xAxis, capacity: this.windowPoints, rollingWindow: this.rollingPoints, range: this.range };
     const { data, pointsShown } = liveChartData(frame, options, { signal: this.charts.plotWidth(0), stats: this.charts.plotWidth(1) });
@@ -239,7 +249,7 @@ export class LiveView {
 
   private resetZoom(): void {
     this.range = undefined;
-    this.loop.request();
+    this.redraw();
   }
 
   private async loadChannels(): Promise<void> {

@@ -4,10 +4,6 @@ export class RenderLoop {
 
   constructor(private readonly draw: () => void) {}
 
-  get scheduled(): boolean {
-    return this.pending;
-  }
-
   request(): void {
     if (this.pending) return;
     this.pending = true;

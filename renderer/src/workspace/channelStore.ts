@@ -181,6 +181,13 @@ export class ChannelStore extends EventTarget {
     this.dispatchEvent(new CustomEvent<SamplePacket>('packet', { detail: packet }));
   }
 
+  /** Forgets every channel (a recording's playback starts afresh, or hands back to live): emits `reset`. */
+  clear(): void {
+    this.channels.clear();
+    this.version++;
+    this.dispatchEvent(new Event('reset'));
+  }
+
   /** Forgets a channel no panel shows any more. */
   remove(channel: string): void {
     if (this.channels.delete(channel)) this.rebalance();

@@ -11,8 +11,9 @@ export interface FeedState {
 }
 
 /**
- * One live subscription per channel that any panel shows, feeding the one store. Channels no
- * panel shows any more are unsubscribed and forgotten.
+ * One live subscription per channel that any panel shows, feeding the one store. Each asks for the
+ * channel's recent history (lookback), so a panel opened in the middle of a run is full at once.
+ * Channels no panel shows any more are unsubscribed and forgotten.
  */
 export class ChannelFeeds {
   private readonly subscriptions = new Map<string, { subscription: StreamSubscription; state: FeedState }>();
@@ -25,6 +26,8 @@ export class ChannelFeeds {
     private readonly server: ServerConnection,
     private readonly store: ChannelStore,
     private readonly onChange: () => void,
+    /** Seconds of history to ask for: what the window shows. */
+    private readonly lookbackSeconds: () => number,
   ) {
     server.addEventListener('change', () => {
       const channels = [...this.subscriptions.keys()];
@@ -63,8 +66,12 @@ export class ChannelFeeds {
     entry.subscription = this.server.client.stream({
       channel,
       binary: true,
+      lookback: this.lookbackSeconds(),
       onData: (data) => {
         if (!current()) return;
+        // A reconnect asks for history again: what the store already has is not appended twice.
+        const lastSeq = this.store.get(channel)?.lastSeq;
+        if (data.history && lastSeq != null && data.seq <= lastSeq) return;
         const packet = toSamplePacket(data, this.lastTime.get(channel));
         if (packet.n > 0) this.lastTime.set(channel, packet.t[packet.n - 1]!);
         this.store.append(packet);

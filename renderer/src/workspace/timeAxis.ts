@@ -86,6 +86,13 @@ export class TimeAxis extends EventTarget {
     return this.state.mode === 'time' ? size / this.rate : size * this.rate;
   }
 
+  /** The window's length in seconds, when it can be told (a window in points needs the rate seen so far). */
+  windowSeconds(): number | undefined {
+    const { size, unit } = this.state.window;
+    if (unit === 's') return size;
+    return this.rate > 0 ? size / this.rate : undefined;
+  }
+
   visible(): XRange {
     if (!this.follow && this.fixed) return this.fixed;
     return { min: this.newest - this.span(), max: this.newest };

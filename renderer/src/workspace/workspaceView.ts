@@ -23,6 +23,8 @@ import {
 import { LayoutStorage } from './layoutStorage.js';
 import { PanelHost } from './panelHost.js';
 import type { PanelContext } from './panels/panel.js';
+import { PlaybackController } from './playback/playbackController.js';
+import { RecordControl } from './playback/recordControl.js';
 import { ChannelSidebar } from './sidebar.js';
 import { sampleRateOf } from './spectrum.js';
 import { TimeAxis } from './timeAxis.js';
@@ -30,6 +32,8 @@ import { TimeAxis } from './timeAxis.js';
 /** Points kept over all channels and series (16 series × 1 kHz × 60 s is under a million). */
 const POINT_BUDGET = 4_000_000;
 const REDRAW_LOG = 2_000;
+/** History asked of a channel when a panel first shows it, while the window's length in seconds is not known yet (the server's default keep). */
+const DEFAULT_LOOKBACK_S = 60;
 const STATUS_MS = 250;
 
 /**
@@ -42,6 +46,8 @@ export class WorkspaceView {
   private readonly axis = new TimeAxis();
   private readonly hosts = new Map<string, PanelHost>();
   private readonly feeds: ChannelFeeds;
+  private readonly playback: PlaybackController;
+  private readonly recorder: RecordControl;
   private readonly sidebar: ChannelSidebar;
   private readonly storage = new LayoutStorage();
   private readonly dock: DockviewApi;
@@ -72,7 +78,35 @@ export class WorkspaceView {
     server: ServerConnection,
   ) {
     this.context = { store: this.store, axis: this.axis };
-    this.feeds = new ChannelFeeds(server, this.store, () => this.renderStatus());
+    this.feeds = new ChannelFeeds(
+      server,
+      this.store,
+      () => this.renderStatus(),
+      () => this.axis.windowSeconds() ?? DEFAULT_LOOKBACK_S,
+    );
+    this.playback = new PlaybackController({
+      store: this.store,
+      axis: this.axis,
+      client: () => server.client,
+      setLive: (live) => {
+        if (live) this.panelsChanged();
+        else {
+          this.feeds.want([]);
+          this.recorder.setEnabled(false);
+        }
+      },
+      request: () => this.request(),
+      note: (text) => this.showNote(text),
+      opened: (channels) => this.showRecorded(channels),
+    });
+    this.recorder = new RecordControl(server, {
+      channels: () => [...this.channelsOnScreen()],
+      finished: (info) =>
+        this.showNote(
+          `Recorded “${info.name}” (${info.channels.join(', ')}, ${info.duration.toFixed(1)} s): ${info.arrays.length} arrays, in Arrays, where Play opens it here.`,
+        ),
+      failed: (message) => this.showNote(message),
+    });
     this.sidebar = new ChannelSidebar(server, this.store, (ref) => this.addToActive(ref));
 
     const button = (label: string, testId: string, title: string, action: () => void, className = '') => {
@@ -148,6 +182,8 @@ export class WorkspaceView {
       kind,
       button('Add panel', 'workspace-add', 'Add a panel of this type', () => this.addPanel(kind.value as PanelKind)),
       h('span', { class: 'separator' }),
+      this.recorder.element,
+      h('span', { class: 'separator' }),
       this.followButton,
       this.pauseButton,
       h('label', { class: 'field' }, h('span', {}, 'Window'), this.windowInput, this.windowUnit),
@@ -164,7 +200,13 @@ export class WorkspaceView {
       button('PNG', 'workspace-export-png', 'Save the whole workspace as PNG', () => void this.exportPng()),
     );
     const dockElement = h('div', { class: 'dock', 'data-testid': 'workspace-dock' });
-    root.replaceChildren(toolbar, this.note, h('div', { class: 'workspace-main' }, this.sidebar.element, dockElement), this.status);
+    root.replaceChildren(
+      toolbar,
+      this.playback.timeline.element,
+      this.note,
+      h('div', { class: 'workspace-main' }, this.sidebar.element, dockElement),
+      this.status,
+    );
 
     this.dock = createDockview(dockElement, {
       theme: themeAbyss,
@@ -230,7 +272,14 @@ export class WorkspaceView {
       redrawTimes: [...this.redrawTimes],
       pointsKept: this.store.pointsKept,
       pointBudget: this.store.pointBudget,
+      hover: this.axis.hover,
+      playback: this.playback.stats(),
     };
+  }
+
+  /** Plays a finished recording in these panels (from Arrays); live data return when it is left. */
+  playRecording(id: string): Promise<void> {
+    return this.playback.open(id);
   }
 
   /** The current layout (what autosave, export and named layouts store). */
@@ -362,15 +411,30 @@ export class WorkspaceView {
     });
   }
 
+  /** A recording opened while no panel shows any of its channels: a time plot of all their series. */
+  private showRecorded(channels: ReadonlyMap<string, number>): void {
+    const onScreen = this.channelsOnScreen();
+    if ([...channels.keys()].some((channel) => onScreen.has(channel))) return;
+    const series = [...channels].flatMap(([channel, count]) => Array.from({ length: count }, (_, s) => ({ channel, series: s })));
+    this.addPanel('time', parseLayout({ panels: [{ kind: 'time', series }] }).layout.panels[0]!.config);
+  }
+
   private addToActive(ref: SeriesRef): void {
     const active = this.dock.activePanel && this.hosts.get(this.dock.activePanel.id);
     (active ?? this.addPanel('time'))?.add(ref);
   }
 
-  private panelsChanged(): void {
+  private channelsOnScreen(): Set<string> {
     const channels = new Set<string>();
     for (const host of this.hosts.values()) for (const channel of panelChannels(host.panel.config())) channels.add(channel);
-    this.feeds.want(channels);
+    return channels;
+  }
+
+  private panelsChanged(): void {
+    const channels = this.channelsOnScreen();
+    // During a playback the store is the recording's.
+    if (!this.playback.active) this.feeds.want(channels);
+    this.recorder.setEnabled(channels.size > 0 && !this.playback.active);
     this.viewChanged = true;
     this.request();
     this.autosave();
@@ -389,6 +453,8 @@ export class WorkspaceView {
   private frame(): void {
     this.frameRequested = false;
     if (this.root.hidden) return;
+    // A playback moves the time axis with its timeline, between packets too.
+    if (this.playback.frame()) this.viewChanged = true;
     // While paused, new data change nothing shown: no redraw (the counters still count).
     const dataChanged = this.store.version !== this.drawnVersion && !this.axis.paused;
     if (!dataChanged && !this.viewChanged) {
@@ -396,7 +462,7 @@ export class WorkspaceView {
       this.hoverChanged = false;
       return;
     }
-    if (dataChanged) this.advanceAxis();
+    if (dataChanged || this.playback.active) this.advanceAxis();
     this.drawnVersion = this.store.version;
     this.viewChanged = this.hoverChanged = false;
     let newData = false;
@@ -408,7 +474,7 @@ export class WorkspaceView {
     }
   }
 
-  /** The newest x over all channels (and the fastest rate, for windows in points). */
+  /** The newest x over all channels, or the playback's time (and the fastest rate, for windows in points). */
   private advanceAxis(): void {
     let newest = -Infinity;
     let rate = 0;
@@ -418,6 +484,8 @@ export class WorkspaceView {
       const channelRate = sampleRateOf(channel.t.view().subarray(-1024));
       if (channelRate > rate) rate = channelRate;
     }
+    const playhead = this.playback.time;
+    if (playhead !== undefined && this.axis.state.mode === 'time') newest = playhead;
     this.axis.advance(newest, rate);
   }
 
@@ -463,18 +531,24 @@ export class WorkspaceView {
     this.timeFormat.disabled = mode !== 'time';
     this.followButton.setAttribute('aria-pressed', String(this.axis.follow));
     this.pauseButton.setAttribute('aria-pressed', String(this.axis.paused));
+    // In a playback the timeline's Play/Pause (and Space) drive the view.
+    this.pauseButton.disabled = this.playback.active;
+    this.root.dataset.playback = String(this.playback.active);
     this.pauseButton.textContent = this.axis.paused ? 'Resume' : 'Pause';
     this.root.dataset.follow = String(this.axis.follow);
     this.root.dataset.paused = String(this.axis.paused);
   }
 
-  /** Space pauses; arrows pan; + and - zoom; F or End follows the newest data. Not while typing. */
+  /** Space pauses (plays or pauses a recording); arrows pan; + and - zoom; F or End follows the newest data. Not while typing. */
   private key(event: KeyboardEvent): void {
     if (!this.active || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target as HTMLElement | null;
-    if (target && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName))) return;
+    // Space means nothing to a slider (the timeline's, after scrubbing): it plays or pauses there too.
+    const spaceOnSlider = event.key === ' ' && target instanceof HTMLInputElement && target.type === 'range';
+    if (!spaceOnSlider && target && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName)))
+      return;
     const actions: Record<string, () => void> = {
-      ' ': () => this.axis.setPaused(!this.axis.paused),
+      ' ': () => (this.playback.active ? this.playback.toggle() : this.axis.setPaused(!this.axis.paused)),
       ArrowLeft: () => this.axis.pan(-0.1),
       ArrowRight: () => this.axis.pan(0.1),
       '+': () => this.axis.zoom(0.8),
@@ -510,6 +584,7 @@ export class WorkspaceView {
         ),
       );
     }
+    if (this.playback.active) items.push(h('span', { class: 'status-item badge' }, 'playing a recording: live data resume on leaving it'));
     const packets = h('b', { 'data-testid': 'workspace-packets' });
     setReadout(packets, formatCount(this.feeds.packets), this.feeds.packets);
     items.push(h('span', { class: 'status-item' }, 'packets ', packets));

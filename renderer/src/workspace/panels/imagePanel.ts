@@ -28,6 +28,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private image?: { values: Float64Array; rows: number; columns: number };
   private fresh = false;
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
+  private readonly onReset = () => this.forget();
 
   constructor(
     private readonly context: PanelContext,
@@ -49,6 +50,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
       h('div', { class: 'plot-box' }, this.canvasElement),
     );
     context.store.addEventListener('packet', this.onPacket);
+    context.store.addEventListener('reset', this.onReset);
     const latest = config.channel ? context.store.get(config.channel)?.latest : undefined;
     if (latest) this.receive(latest);
   }
@@ -63,21 +65,19 @@ export class ImagePanel implements WorkspacePanel<'image'> {
 
   addSeries(ref: SeriesRef): void {
     this.settings = { ...this.settings, channel: ref.channel, series: ref.series };
-    this.rows = [];
-    this.image = undefined;
+    this.forget();
   }
 
   removeSeries(): void {
     this.settings = { ...this.settings, channel: undefined };
-    this.rows = [];
-    this.image = undefined;
+    this.forget();
   }
 
   draw(): boolean {
     if (!this.fresh || this.context.axis.paused) return false;
     this.fresh = false;
     const picture = this.image ?? this.waterfall();
-    if (!picture) return false;
+    if (!picture) return this.blank();
     const { values, rows, columns } = picture;
     const range = resolveRange(values, this.settings.colour.range);
     this.scale.showRange(range, countSpecial(values));
@@ -113,6 +113,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
 
   dispose(): void {
     this.context.store.removeEventListener('packet', this.onPacket);
+    this.context.store.removeEventListener('reset', this.onReset);
   }
 
   private receive(packet: SamplePacket): void {
@@ -130,6 +131,21 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     }
     this.rows.push(packet.y.slice(0, packet.n));
     if (this.rows.length > WATERFALL_ROWS) this.rows.shift();
+  }
+
+  /** Drops the picture: a new channel, or the store started afresh (its packets come again). */
+  private forget(): void {
+    this.rows = [];
+    this.image = undefined;
+    this.fresh = true;
+  }
+
+  /** Nothing to show (before the channel's first packet in a recording's playback): an empty canvas. */
+  private blank(): false {
+    const { width, height } = fitCanvas(this.canvasElement);
+    this.canvasElement.getContext('2d')!.clearRect(0, 0, width * devicePixelRatio, height * devicePixelRatio);
+    this.note.textContent = '';
+    return false;
   }
 
   /** The waterfall's rows as one array, newest on top. */

@@ -25,7 +25,8 @@ export class ValuePanel extends SeriesListPanel<'value'> {
       ...this.settings.series.map((ref) => {
         const channel = store.get(ref.channel);
         const values = seriesValues(channel, ref.series);
-        const i = channel && values ? lowerBound(xColumn(channel, axis), end + 1e-9) - 1 : -1;
+        // The last sample at or before the end (a relative step: 1e-9 is below a Unix time's resolution).
+        const i = channel && values ? lowerBound(xColumn(channel, axis), end + Number.EPSILON * Math.abs(end)) - 1 : -1;
         const text = values && i >= 0 ? formatValue(values[i]!) : '—';
         this.values.push(text);
         const unit = channel?.seriesUnit(ref.series) ?? '';
