@@ -12,6 +12,11 @@ describe('summarize', () => {
     expect(summarize(Float32Array.of(3, 4, 0, 1), dtypeFromName('complex64'))).toMatch(/^\|z\|: min 1 {2}max 5/);
     expect(summarize(Uint8Array.of(1, 0, 1), dtypeFromName('bool'))).toBe('2 True, 1 False');
   });
+
+  it('keeps the spread of 64-bit integers that one double cannot tell apart', () => {
+    const top = 2n ** 64n - 1n;
+    expect(summarize(BigUint64Array.of(top, top - 2n, top - 4n), dtypeFromName('uint64'))).toMatch(/ {2}std 1\.63299/);
+  });
 });
 
 describe('formatTime', () => {

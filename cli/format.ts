@@ -1,6 +1,6 @@
 /** Text the CLI prints: sizes, shapes, tables, array summaries and progress bars. */
 import type { DType } from '../common/npy/dtype.js';
-import { describeStats, summarizeValues } from '../common/stats.js';
+import { IntegerOffset, describeStats, summarizeValues } from '../common/stats.js';
 import { formatBytes } from '../common/format.js';
 import type { NumericArray } from '../common/npy/typed.js';
 import type { Progress } from '../client/transfer.js';
@@ -62,8 +62,12 @@ export function summarize(values: NumericArray, dtype: DType): string {
     const trues = (values as Uint8Array).reduce((n, v) => n + (v ? 1 : 0), 0);
     return `${trues} True, ${values.length - trues} False`;
   }
-  const numbers =
-    dtype.kind === 'c' ? complexMagnitudes(values as ArrayLike<number>) : Float64Array.from(values as ArrayLike<number | bigint>, Number);
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const integers = new IntegerOffset();
+    const relative = Float64Array.from(values, (value) => integers.relative(value));
+    return describeStats(integers.shiftStats(summarizeValues(relative)), formatNumber);
+  }
+  const numbers = dtype.kind === 'c' ? complexMagnitudes(values as ArrayLike<number>) : Float64Array.from(values as ArrayLike<number>);
   const text = describeStats(summarizeValues(numbers), formatNumber);
   return dtype.kind === 'c' && numbers.length > 0 ? `|z|: ${text}` : text;
 }

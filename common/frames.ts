@@ -36,21 +36,25 @@ export interface Frame {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function encodeFrame(meta: object, parts: readonly Uint8Array[]): Uint8Array {
+/** A frame's start: the uint32 LE metadata length and the metadata; its `.npy` parts follow as they are. */
+export function frameHead(meta: object): Uint8Array {
   const metaBytes = encoder.encode(JSON.stringify(meta));
-  const out = new Uint8Array(4 + metaBytes.length + parts.reduce((sum, p) => sum + p.length, 0));
-  new DataView(out.buffer).setUint32(0, metaBytes.length, true);
-  out.set(metaBytes, 4);
-  let offset = 4 + metaBytes.length;
+  const head = new Uint8Array(4 + metaBytes.length);
+  new DataView(head.buffer).setUint32(0, metaBytes.length, true);
+  head.set(metaBytes, 4);
+  return head;
+}
+
+export function encodeFrame(meta: object, parts: readonly Uint8Array[]): Uint8Array {
+  const head = frameHead(meta);
+  const out = new Uint8Array(head.length + parts.reduce((sum, p) => sum + p.length, 0));
+  out.set(head, 0);
+  let offset = head.length;
   for (const part of parts) {
     out.set(part, offset);
     offset += part.length;
   }
   return out;
-}
-
-export function encodeDataFrame(meta: FrameMeta, xNpy: Uint8Array, yNpy: Uint8Array, tNpy: Uint8Array): Uint8Array {
-  return encodeFrame(meta, [xNpy, yNpy, tNpy]);
 }
 
 /** Whether a binary message is bare `.npy` bytes rather than a frame. */

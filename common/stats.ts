@@ -65,6 +65,29 @@ export class StatsAccumulator {
   }
 }
 
+/**
+ * 64-bit integers far from zero lose their low digits as doubles (2^64 - 1 and 2^64 - 200 are one
+ * double, so their std came out 0). Read them as differences from their first value, exact while
+ * the values span less than 2^53, and shift the statistics back with `shiftStats`.
+ */
+export class IntegerOffset {
+  private first?: bigint;
+
+  /** The value as a double, relative to the first value seen. */
+  relative(value: bigint): number {
+    this.first ??= value;
+    return Number(value - this.first);
+  }
+
+  /** Statistics of the relative values, shifted back to the values themselves. */
+  shiftStats(stats: ValueStats): ValueStats {
+    const first = this.first;
+    if (first === undefined || stats.min === null || stats.max === null || stats.mean === null) return stats;
+    const back = (relative: number) => Number(first + BigInt(relative));
+    return { ...stats, min: back(stats.min), max: back(stats.max), mean: Number(first) + stats.mean };
+  }
+}
+
 export function summarizeValues(values: ArrayLike<number>): ValueStats {
   const stats = new StatsAccumulator();
   stats.add(values);

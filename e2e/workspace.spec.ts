@@ -32,6 +32,12 @@ function workspaceStats(page: Page): Promise<WorkspaceStats> {
   );
 }
 
+/** Waits for a redraw with new data that starts after now: the plot worker has drawn what the panels report. */
+async function redrawn(page: Page): Promise<void> {
+  const before = (await workspaceStats(page)).framesWithNewData;
+  await expect.poll(async () => (await workspaceStats(page)).framesWithNewData).toBeGreaterThan(before + 1);
+}
+
 const panelsOf = async (page: Page) => (await workspaceStats(page)).panels.map((p) => [p.id, p.kind, p.series.join(' ')]).sort();
 const panel = (page: Page, kind: string): Locator => page.locator(`[data-testid="workspace-panel"][data-kind="${kind}"]`);
 
@@ -90,6 +96,7 @@ test('a layout dragged together from two channels: time plot with two y axes, XY
       ['spectrum', 'imu[1]', true],
       ['image', 'wave[0]', true],
     ]);
+  await redrawn(page);
   for (const kind of ['time', 'xy', 'spectrum', 'image'])
     await panel(page, kind).screenshot({ path: `e2e/artifacts/workspace-${kind}.png` });
   await saveScreenshot(page, 'workspace');
@@ -113,6 +120,7 @@ test('zoom in one panel moves every time panel; follow latest returns; the hover
     ],
   });
   await expect.poll(async () => (await workspaceStats(page)).panels.every((p) => p.pointsShown > 0)).toBe(true);
+  await redrawn(page);
   await saveScreenshot(page, 'workspace-grid');
   await panel(page, 'stats').screenshot({ path: 'e2e/artifacts/workspace-stats.png' });
   await panel(page, 'value').screenshot({ path: 'e2e/artifacts/workspace-value.png' });

@@ -25,7 +25,7 @@ import { StreamHub, checkChannelName } from './stream/hub.js';
 import { serveStreamsFeed } from './stream/streamsFeed.js';
 import { GuardedWebSocket } from './stream/guardedSocket.js';
 import { startHeartbeat } from './stream/heartbeat.js';
-import { parseRequestTarget } from './net/safeUrl.js';
+import { requestTarget } from './net/safeUrl.js';
 import { servePublisher } from './stream/publishSocket.js';
 import { serveSubscriber } from './stream/streamSocket.js';
 import { VERSION } from './version.js';
@@ -168,7 +168,7 @@ interface UpgradeContext {
 const SOCKET_PATHS = new Set(['/ws/stream', '/ws/publish', '/ws/streams']);
 
 function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, { sockets, hub, options, policy }: UpgradeContext): void {
-  const url = parseRequestTarget(req.url);
+  const url = requestTarget(req);
   if (!url) return rejectUpgrade(socket, 400, 'malformed request target');
   if (!SOCKET_PATHS.has(url.pathname)) return rejectUpgrade(socket, 404, 'Not Found');
   const problem = refusal(req, policy);

@@ -10,7 +10,11 @@ import { dtypeFromName } from '../common/npy/dtype.js';
 import { errorHandler } from '../server/http/errors.js';
 import { MAX_JSON_DEPTH, parseJsonMessage } from '../server/net/safeJson.js';
 import { GuardedWebSocket } from '../server/stream/guardedSocket.js';
-import { EncodedPacket, float64Array } from '../server/stream/packet.js';
+import { decodeDataFrame } from '../common/frames.js';
+import { typedValues } from '../common/npy/typed.js';
+import { Channel } from '../server/stream/channel.js';
+import { DEFAULT_LOOKBACK, HistoryBudget } from '../server/stream/history.js';
+import { EncodedPacket, JSON_BLOCKS, LiveMessages, float64Array } from '../server/stream/packet.js';
 import { type MessageSocket, Subscriber } from '../server/stream/subscriber.js';
 import { parseServerArgs, UsageError } from '../server/cliOptions.js';
 import { detailOf, rawRequest } from './fuzz/rawHttp.js';
@@ -151,45 +155,119 @@ describe('hostile JSON on the sockets', () => {
 });
 
 describe('memory per subscriber (high: 100 slow JSON subscribers took RSS to 3.1 GB)', () => {
-  function fakeSocket(bufferedAmount: number): MessageSocket & { sent: unknown[] } {
-    const sent: unknown[] = [];
-    return { sent, bufferedAmount, send: (data) => void sent.push(data) };
+  /** A socket that keeps what it is sent, fragment by fragment, with a given amount already queued. */
+  function fakeSocket(bufferedAmount: number): MessageSocket & { sent: { data: string | Uint8Array; fin: boolean }[] } {
+    const sent: { data: string | Uint8Array; fin: boolean }[] = [];
+    return { sent, bufferedAmount, send: (data, options) => void sent.push({ data, fin: options?.fin ?? true }) };
   }
-  const packet = () =>
-    new EncodedPacket(
-      { timestamp: 1, x: new Float64Array([0, 1]), y: float64Array(new Float64Array([2, 3]), [2]), t: new Float64Array([1, 1]) },
-      'c',
-      0,
-      0,
-    );
+  const packet = (values = 2) => {
+    const x = new Float64Array(values).map((_, i) => i);
+    const y = x.map((i) => Math.sin(i) / 3);
+    return new EncodedPacket({ timestamp: 1, x, y: float64Array(y, [values]), t: x.map((i) => 1.7e9 + i / 1e3) }, 'c', 0, 0);
+  };
+  const live = (values = 2) => new LiveMessages(packet(values));
 
   it('counts the packet being sent against the limit', () => {
-    const bytes = packet().asJsonBytes().byteLength;
+    const bytes = live().get(false).byteLength;
     const nearlyFull = new Subscriber(fakeSocket(1000 - bytes + 1), 'c', 1000);
-    nearlyFull.deliver(packet());
+    nearlyFull.deliver(live());
     expect(nearlyFull.dropped).toBe(1);
     const roomy = new Subscriber(fakeSocket(1000 - bytes), 'c', 1000);
-    roomy.deliver(packet());
+    roomy.deliver(live());
     expect(roomy.delivered).toBe(1);
   });
 
   it('sends a packet bigger than the limit only to a subscriber with nothing queued', () => {
     const idle = new Subscriber(fakeSocket(0), 'c', 10);
-    idle.deliver(packet());
+    idle.deliver(live());
     expect(idle.delivered).toBe(1);
     const busy = new Subscriber(fakeSocket(1), 'c', 10);
-    busy.deliver(packet());
+    busy.deliver(live());
     expect(busy.dropped).toBe(1);
   });
 
-  it('renders a packet as JSON once and gives every JSON subscriber the same bytes', () => {
-    const sockets = Array.from({ length: 5 }, () => fakeSocket(0));
-    const encoded = packet();
-    for (const socket of sockets) new Subscriber(socket, 'c', 1e6).deliver(encoded);
-    const first = sockets[0]!.sent[0];
-    expect(first).toBeInstanceOf(Buffer);
-    for (const socket of sockets) expect(socket.sent[0]).toBe(first);
-    expect(JSON.parse(String(first))).toMatchObject({ type: 'data', y: [2, 3], channel: 'c' });
+  it('renders a big packet as JSON once, in 1 MiB fragments never joined, and gives every JSON subscriber the same bytes', () => {
+    const channel = new Channel('c', new HistoryBudget(DEFAULT_LOOKBACK));
+    const sockets = Array.from({ length: 20 }, () => fakeSocket(0));
+    for (const socket of sockets) channel.join(new Subscriber(socket, 'c', 8 * 2 ** 20));
+    const values = 150_000;
+    const x = new Float64Array(values).map((_, i) => i);
+    channel.publish({ timestamp: 1, x, y: float64Array(x.map(Math.sin), [values]), t: x.map((i) => 1.7e9 + i / 1e3) });
+
+    const first = sockets[0]!.sent;
+    expect(first.length).toBeGreaterThan(2);
+    for (const { data } of first) {
+      expect(data).toBeInstanceOf(Buffer);
+      expect((data as Buffer).byteLength).toBeLessThanOrEqual(2 ** 20);
+      expect((data as Buffer).buffer.byteLength).toBeLessThanOrEqual(2 ** 20); // a view of no bigger (joined) buffer
+    }
+    expect(first.map((f) => f.fin)).toEqual([...first.slice(1).map(() => false), true]);
+    // One rendering: every subscriber was handed the very same fragments, so the bytes exist once however many subscribe.
+    for (const socket of sockets) {
+      expect(socket.sent).toHaveLength(first.length);
+      socket.sent.forEach(({ data }, i) => expect(data).toBe(first[i]!.data));
+    }
+    const message = JSON.parse(Buffer.concat(first.map(({ data }) => data as Buffer)).toString()) as Record<string, number[]>;
+    expect(message).toMatchObject({ type: 'data', channel: 'c', seq: 0 });
+    expect(message.y).toHaveLength(values);
+    expect(message.y.every((value, i) => value === Math.sin(i))).toBe(true);
+  });
+
+  it('queues nothing more for subscribers over their limit, so what a channel holds for them stays one packet each', () => {
+    const channel = new Channel('c', new HistoryBudget(DEFAULT_LOOKBACK));
+    const stalled = Array.from({ length: 20 }, () => fakeSocket(8 * 2 ** 20));
+    const reader = fakeSocket(0);
+    const subscribers = [...stalled, reader].map((socket) => new Subscriber(socket, 'c', 8 * 2 ** 20));
+    for (const subscriber of subscribers) channel.join(subscriber);
+    const x = new Float64Array(1000).map((_, i) => i);
+    for (let i = 0; i < 5; i++) channel.publish({ timestamp: i, x, y: float64Array(x, [1000]), t: x });
+    for (const socket of stalled) expect(socket.sent).toEqual([]);
+    expect(subscribers.slice(0, -1).map((s) => s.dropped)).toEqual(stalled.map(() => 5));
+    expect(reader.sent).toHaveLength(5);
+  });
+
+  it('reuses a packet’s JSON blocks for the next one only once every subscriber’s socket has written them', () => {
+    const channel = new Channel('pool', new HistoryBudget(DEFAULT_LOOKBACK));
+    const pending: (() => void)[] = [];
+    const sockets = Array.from({ length: 3 }, () => {
+      const sent: Uint8Array[] = [];
+      const socket: MessageSocket = {
+        bufferedAmount: 0,
+        send: (data, _options, done) => {
+          sent.push(data as Uint8Array);
+          if (done) pending.push(() => done());
+        },
+      };
+      channel.join(new Subscriber(socket, 'pool', 64 * 2 ** 20));
+      return sent;
+    });
+    const x = new Float64Array(150_000).map((_, i) => i / 7);
+    const publish = () => channel.publish({ timestamp: 1, x, y: float64Array(x, [x.length]), t: x });
+    publish();
+    const first = sockets[0]!.slice(0, -1); // the full blocks (the last is a copy cut to size)
+    expect(first.length).toBeGreaterThan(1);
+    const free = JSON_BLOCKS.size;
+    expect(pending).toHaveLength(3); // one completion per socket, on its last fragment
+    pending.splice(0, 2).forEach((done) => done());
+    expect(JSON_BLOCKS.size).toBe(free); // one socket still writing: nothing given back
+    pending.splice(0).forEach((done) => done());
+    expect(JSON_BLOCKS.size).toBe(free + first.length);
+    for (const sent of sockets) sent.length = 0;
+    publish();
+    // The next rendering writes into the same memory instead of new blocks.
+    expect(new Set(sockets[0]!.slice(0, -1))).toEqual(new Set(first));
+  });
+
+  it('sends binary frames as fragments whose .npy data are the packet’s own bytes (nothing copied)', () => {
+    const encoded = packet(1000);
+    const socket = fakeSocket(0);
+    new Subscriber(socket, 'c', 8 * 2 ** 20, true).deliver(new LiveMessages(encoded));
+    const parts = socket.sent.map(({ data }) => data as Uint8Array);
+    expect(parts.some((part) => part.buffer === encoded.packet.x.buffer)).toBe(true);
+    expect(parts.some((part) => part.buffer === encoded.packet.t.buffer)).toBe(true);
+    const frame = decodeDataFrame(Buffer.concat(parts));
+    expect(frame.meta).toMatchObject({ type: 'data', channel: 'c', seq: 0 });
+    expect([...(typedValues(frame.t!) as Float64Array)]).toEqual([...encoded.packet.t]);
   });
 });
 

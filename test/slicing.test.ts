@@ -290,4 +290,22 @@ np.save(sys.argv[3], np.array([3+4j, 0-2j], dtype='<c8'))`;
     expect(await stats(c, '?part=imag')).toMatchObject({ part: 'imag', min: -2, max: 4 });
     expect((await fetch(`${server.url}/array/${c}/stats?part=angle`)).status).toBe(422);
   });
+
+  it("keeps 64-bit integers' spread near 2^64: std, mean and range of the exact integers (doubles made the std 0)", async () => {
+    // NumPy's own std of these is 0 (it works in float64): the exact values come from Python's integers.
+    const code = `import numpy as np, sys, json, statistics
+top = np.arange(2**64 - 200, 2**64, dtype=np.uint64)
+low = np.array([-2**63, -2**63 + 7, -2**63 + 1], dtype='>i8')
+np.save(sys.argv[1], top); np.save(sys.argv[2], low)
+exact = [[int(x) for x in a] for a in (top, low)]
+print(json.dumps([[statistics.pstdev(v), float(statistics.mean(v)), float(min(v)), float(max(v))] for v in exact]))`;
+    const expected = JSON.parse(await runPython(code, [join(dir, 'u8.npy'), join(dir, 'i8.npy')])) as number[][];
+    const [top, low] = [await upload(join(dir, 'u8.npy')), await upload(join(dir, 'i8.npy'))];
+    for (const [index, [std, mean, min, max]] of [top, low].map((index, i) => [index, expected[i]!] as const)) {
+      const stats = (await (await fetch(`${server.url}/array/${index}/stats`)).json()) as ArrayStatsResponse;
+      expect(stats.std).toBeCloseTo(std!, 9);
+      expect(stats.std).toBeGreaterThan(0);
+      expect(stats).toMatchObject({ mean, min, max });
+    }
+  });
 });

@@ -87,8 +87,15 @@ export function copyGroup(group: ReadGroup, buffer: Uint8Array, out: Uint8Array,
 export type ComplexPart = 'abs' | 'real' | 'imag' | 'phase';
 export const COMPLEX_PARTS: readonly ComplexPart[] = ['abs', 'real', 'imag', 'phase'];
 
-/** Reads element values as doubles: bool as 0/1, 64-bit integers rounded, complex through `part`. */
-export function numberReader(dtype: DType, part: ComplexPart = 'abs'): (view: DataView, offset: number) => number {
+/**
+ * Reads element values as doubles: bool as 0/1, complex through `part`, and 64-bit integers rounded,
+ * or exactly relative to the first one through `integers` (see IntegerOffset).
+ */
+export function numberReader(
+  dtype: DType,
+  part: ComplexPart = 'abs',
+  integers?: { relative(value: bigint): number },
+): (view: DataView, offset: number) => number {
   const read = realReader(dtype);
   if (dtype.kind === 'c') {
     const half = dtype.itemsize / 2;
@@ -104,6 +111,7 @@ export function numberReader(dtype: DType, part: ComplexPart = 'abs'): (view: Da
         return (v, o) => Math.hypot(re(v, o), re(v, o + half));
     }
   }
+  if ((dtype.name === 'int64' || dtype.name === 'uint64') && integers) return (v, o) => integers.relative(read(v, o) as bigint);
   if (dtype.kind === 'b' || dtype.name === 'int64' || dtype.name === 'uint64') return (v, o) => Number(read(v, o));
   return read as (v: DataView, o: number) => number;
 }

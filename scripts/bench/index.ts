@@ -2,8 +2,9 @@
  * `npm run bench`, first part: starts our server and the tutorial's reference server (../shared/reference)
  * side by side, each in its own process, and measures every figure in figures.ts against both with the
  * same client in the same run. Prints one JSON line per figure, then a table of ours, the reference and
- * the ratio (how many times better ours is). BENCH_QUICK=1 skips the slowest figures. The UI figures
- * follow from ui.bench.ts.
+ * the ratio (how many times better ours is). BENCH_QUICK=1 skips the slowest figures; BENCH_ONLY=upload,GET runs
+ * only the figures whose names contain one of the words (`tsx scripts/bench/index.ts` alone skips the UI figures,
+ * which follow from ui.bench.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -15,6 +16,8 @@ import { ROOT, type BenchServer, findReferenceDir, startDiscardServer, startRefe
 import { report } from './stats.js';
 
 const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const selected = (name: string) => !only || only.some((word) => name.includes(word));
 const reference = findReferenceDir();
 if (!reference.dir) {
   console.error(
@@ -52,7 +55,7 @@ try {
     reference: reference.dir,
     quick,
   });
-  for (const figure of FIGURES) if (!quick || figure.quick) await figure.run(ctx);
+  for (const figure of FIGURES) if ((!quick || figure.quick) && selected(figure.name)) await figure.run(ctx);
   printTable([...ctx.results.values()], ctx.limits);
 } finally {
   await Promise.all(started.map((server) => server.stop()));

@@ -76,6 +76,74 @@ function redrawIntervals(page: Page, counter: 'workspace' | 'live'): Promise<num
   );
 }
 
+/** NPY_BENCH_PROFILE=1: the page's main thread's CPU profile over the measurement, its top functions by self time. */
+async function startProfile(page: Page): Promise<() => Promise<void>> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.start');
+  return async () => {
+    const { profile } = await session.send('Profiler.stop');
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const dt = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, i) => {
+      const n = byId.get(id)!;
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    console.log(`profile total ${round(total)} ms`);
+    for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
+      console.log(`${round(ms).toString().padStart(8)} ms  ${key}`);
+  };
+}
+
+/**
+ * NPY_BENCH_PROFILE=trace: a Chrome trace over the measurement; prints the busiest events per thread
+ * and each renderer thread's CPU time (thread clock, which a loaded machine does not inflate).
+ */
+async function startTrace(page: Page): Promise<() => Promise<void>> {
+  interface TraceEvent {
+    name: string;
+    ph: string;
+    dur?: number;
+    tdur?: number;
+    tid: number;
+    pid: number;
+    args?: { name?: string };
+  }
+  const session = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
+  await session.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu,toplevel',
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const done = new Promise((resolve) => session.once('Tracing.tracingComplete', resolve));
+    await session.send('Tracing.end');
+    await done;
+    const threads = new Map<string, string>();
+    for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+    const sums = new Map<string, number>();
+    const cpu = new Map<string, number>();
+    for (const e of events) {
+      if (e.ph !== 'X' || !e.dur) continue;
+      const thread = threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid);
+      const key = `${thread} ${e.name}`;
+      sums.set(key, (sums.get(key) ?? 0) + e.dur / 1000);
+      cpu.set(key, (cpu.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
+    }
+    for (const [key, ms] of [...sums].sort((a, b) => b[1] - a[1]).slice(0, 45))
+      console.log(`${round(ms).toString().padStart(8)} ms  ${key}`);
+    for (const [key, ms] of [...cpu]
+      .filter(([key]) => /CrRendererMain|DedicatedWorker/.test(key))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 40))
+      console.log(`cpu ${round(ms).toString().padStart(8)} ms  ${key}`);
+  };
+}
+
 function figure(name: string, intervals: number[], extra: Record<string, unknown>): void {
   report({
     figure: name,
@@ -127,7 +195,12 @@ test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows
     })
     .catch(() => undefined);
   const pointsKept = await page.evaluate(() => (globalThis as unknown as PageGlobals).__npyWorkspace.pointsKept);
+  const profile = process.env.NPY_BENCH_PROFILE
+    ? await (process.env.NPY_BENCH_PROFILE === 'trace' ? startTrace : startProfile)(page)
+    : undefined;
   const intervals = await redrawIntervals(page, 'workspace');
+  if (profile) await profile();
+  await page.screenshot({ path: 'test-results/bench/workspace-8-panels.png' });
   figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
 });
 

@@ -14,7 +14,7 @@ import { dtypeFromName } from '../../common/npy/dtype.js';
 import type { NpyHeader } from '../../common/npy/header.js';
 import { jsonDataChunks } from '../../common/npy/json.js';
 import { OVERVIEW_STATS, OverviewAccumulator } from '../../common/npy/overview.js';
-import { StatsAccumulator } from '../../common/stats.js';
+import { IntegerOffset, StatsAccumulator } from '../../common/stats.js';
 import { readSliceBytes, scanSliceValues } from '../store/sliceReader.js';
 import { binsFromQuery, partFromQuery, sliceFromQuery } from './sliceQuery.js';
 import type { ArrayStore } from '../store/arrayStore.js';
@@ -121,13 +121,14 @@ export function arrayRoutes(store: ArrayStore, options: ArrayRouteOptions): Rout
         const plan = sliceFromQuery(req, header);
         const part = partFromQuery(req, header);
         const stats = new StatsAccumulator();
-        await scanSliceValues(handle, header, plan, part ?? 'abs', (values, count) => stats.add(values, 0, count));
+        const integers = new IntegerOffset();
+        await scanSliceValues(handle, header, plan, part ?? 'abs', (values, count) => stats.add(values, 0, count), integers);
         return {
           index: info.index,
           shape: [...plan.shape],
           dtype: header.dtype.str,
           part,
-          ...stats.result(),
+          ...integers.shiftStats(stats.result()),
         } satisfies ArrayStatsResponse;
       });
       if (!result) throw new HttpError(404, 'Array not found');

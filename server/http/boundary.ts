@@ -2,7 +2,7 @@ import { type IncomingMessage, type RequestListener, STATUS_CODES, type Server }
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger.js';
-import { parseRequestTarget } from '../net/safeUrl.js';
+import { requestTarget } from '../net/safeUrl.js';
 
 /** An error as one log line: its name, message and where it was thrown, never a whole stack. */
 export function oneLine(error: unknown): string {
@@ -18,7 +18,7 @@ export function oneLine(error: unknown): string {
  */
 export function guardRequests(logger: Logger, app: RequestListener): RequestListener {
   return (req, res) => {
-    if (!parseRequestTarget(req.url)) return void sendDetail(res, 400, 'malformed request target');
+    if (!requestTarget(req)) return void sendDetail(res, 400, 'malformed request target');
     try {
       app(req, res);
     } catch (error) {

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { CSP_DIRECTIVES } from '../../common/contentSecurityPolicy.js';
 import { type AccessPolicy, TOKEN_COOKIE, presentedToken, tokenMatches } from '../access.js';
-import { hostOrigin, parseHostHeader, parseRequestTarget } from '../net/safeUrl.js';
+import { hostOrigin, parseHostHeader, requestTarget } from '../net/safeUrl.js';
 import { HttpError } from './errors.js';
 import { hostRefusalDetail } from './hostAllowlist.js';
 
@@ -27,7 +27,7 @@ export interface GuardPolicy {
  * wrong token where one is required. "Our own origin" comes from the Host only once it passed.
  */
 export function refusal(req: IncomingMessage, { access, allowedOrigins, hostAllowed }: GuardPolicy): Refusal | undefined {
-  const target = parseRequestTarget(req.url);
+  const target = requestTarget(req);
   if (!target) return { status: 400, detail: 'malformed request target' };
   const host = parseHostHeader(req.headers.host);
   if (!host) return { status: 400, detail: 'malformed or missing Host header' };
@@ -60,7 +60,7 @@ export function accessGuard(policy: GuardPolicy): RequestHandler {
       if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       return next(new HttpError(problem.status, problem.detail));
     }
-    const queryToken = parseRequestTarget(req.url)?.searchParams.get('token');
+    const queryToken = requestTarget(req)?.searchParams.get('token');
     const { token } = policy.access;
     if (token !== undefined && queryToken && tokenMatches(token, queryToken)) {
       res.cookie(TOKEN_COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: '/' });

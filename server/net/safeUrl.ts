@@ -2,6 +2,7 @@
  * The server's one reader of URLs and Host headers that arrive from the network. Nothing here throws,
  * and its patterns have no nested quantifiers, so hostile input costs linear time.
  */
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
 /** The path and query of a request; never derived from the Host header. */
@@ -14,13 +15,22 @@ export interface RequestTarget {
 const TARGET_BASE = 'http://request-target.invalid';
 
 /** The request line's target (origin-form or absolute-form), or undefined when it is not a URL. */
-export function parseRequestTarget(raw: string | undefined): RequestTarget | undefined {
+function parseRequestTarget(raw: string | undefined): RequestTarget | undefined {
   try {
     const url = new URL(raw ?? '/', TARGET_BASE);
     return { pathname: url.pathname, searchParams: url.searchParams };
   } catch {
     return undefined;
   }
+}
+
+const parsedTargets = new WeakMap<IncomingMessage, RequestTarget | null>();
+
+/** The target of a request as it arrived, parsed once however many guards ask (boundary, access guard, upgrade). */
+export function requestTarget(req: IncomingMessage): RequestTarget | undefined {
+  let target = parsedTargets.get(req);
+  if (target === undefined) parsedTargets.set(req, (target = parseRequestTarget(req.url) ?? null));
+  return target ?? undefined;
 }
 
 /** A syntactically valid Host header: a lower-case name or IP (IPv6 without brackets) and an optional port. */

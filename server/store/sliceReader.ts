@@ -10,6 +10,7 @@ import {
   visitGroupValues,
 } from '../../common/npy/pieces.js';
 import type { SlicePlan } from '../../common/npy/slice.js';
+import type { IntegerOffset } from '../../common/stats.js';
 
 /** Reads in flight at once: enough to keep the disk busy on scattered elements, few enough to bound memory (× 4 MiB). */
 const READS_IN_FLIGHT = 8;
@@ -56,15 +57,19 @@ export async function readSliceBytes(handle: FileHandle, header: NpyHeader, plan
   return out;
 }
 
-/** Streams the slice's values as doubles (complex through `part`) to `visit`, piece by piece; `visit` must not keep them. */
+/**
+ * Streams the slice's values as doubles (complex through `part`, 64-bit integers relative to the
+ * first through `integers`) to `visit`, piece by piece; `visit` must not keep them.
+ */
 export async function scanSliceValues(
   handle: FileHandle,
   header: NpyHeader,
   plan: SlicePlan,
   part: ComplexPart,
   visit: PieceVisitor,
+  integers?: IntegerOffset,
 ): Promise<void> {
-  const read = numberReader(header.dtype, part);
+  const read = numberReader(header.dtype, part, integers);
   const scratch = { values: new Float64Array(0) };
   const float64le = header.dtype.descr === '<f8';
   await readGroups(handle, header, plan, (group, buffer) => visitGroupValues(group, buffer, read, scratch, visit, float64le));

@@ -2,7 +2,7 @@ import type { ChannelInfo, ServerMessage } from '../../common/protocol.js';
 import { realReader } from '../../common/npy/elements.js';
 import { ChannelHistory, type HistoryBudget } from './history.js';
 import { type Now, monotonicNow } from '../schedule.js';
-import { EncodedPacket, type StreamPacket } from './packet.js';
+import { EncodedPacket, LiveMessages, type StreamPacket } from './packet.js';
 import { RateLimiter } from './rateLimit.js';
 import type { Subscriber } from './subscriber.js';
 
@@ -29,7 +29,8 @@ export class Channel {
   readonly subscribers = new Set<Subscriber>();
   readonly sinks = new Set<PacketSink>();
   publishers = 0;
-  private last?: StreamPacket;
+  /** What GET /streams tells of the last packet (not the packet: its data would outlive it here). */
+  private last?: { readonly dtype: string; readonly shape: readonly number[]; readonly timestamp: number };
   private readonly arrivals: number[] = [];
   private readonly sparkline: (number | null)[] = [];
   private readonly history: ChannelHistory;
@@ -62,7 +63,7 @@ export class Channel {
   /** Sends the packet to every subscriber and sink and keeps it for lookback; returns its sequence number. */
   publish(packet: StreamPacket): number {
     const arrival = this.now();
-    this.last = packet;
+    this.last = { dtype: packet.y.header.dtype.str, shape: packet.y.header.shape, timestamp: packet.timestamp };
     this.arrivals.push(arrival);
     if (this.arrivals.length > RATE_WINDOW) this.arrivals.shift();
     this.sparkline.push(lastValueOfFirstSeries(packet));
@@ -72,7 +73,9 @@ export class Channel {
     this.counters.lastSampleTime = packet.t[n - 1];
     const encoded = new EncodedPacket(packet, this.name, this.counters.seq++, arrival);
     this.history.push(encoded);
-    for (const subscriber of this.subscribers) subscriber.deliver(encoded);
+    const live = new LiveMessages(encoded);
+    for (const subscriber of this.subscribers) subscriber.deliver(live);
+    live.release();
     for (const sink of this.sinks) sink.receive(encoded);
     return encoded.seq;
   }
@@ -139,16 +142,16 @@ export class Channel {
   }
 
   describe(streaming: boolean): ChannelInfo {
-    const y = this.last?.y.header;
+    const last = this.last;
     return {
       name: this.name,
-      dtype: y?.dtype.str ?? null,
-      shape: y ? [...y.shape] : null,
+      dtype: last?.dtype ?? null,
+      shape: last ? [...last.shape] : null,
       rate: Math.round(this.rate() * 100) / 100,
       subscribers: this.subscribers.size,
       publishers: this.publishers,
       streaming,
-      last_timestamp: this.last?.timestamp ?? null,
+      last_timestamp: last?.timestamp ?? null,
       packets: this.counters.seq,
       names: this.counters.names ? [...this.counters.names] : null,
       units: this.counters.units ? [...this.counters.units] : null,

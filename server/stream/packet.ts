@@ -1,9 +1,9 @@
-import { encodeDataFrame } from '../../common/frames.js';
-import { type NpyArray, encodeNpy } from '../../common/npy/codec.js';
+import { frameHead } from '../../common/frames.js';
+import type { NpyArray } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
-import { typedArrayToNpy } from '../../common/npy/typed.js';
-import { utf8Concat } from './utf8Blocks.js';
+import { encodeNpyHeader } from '../../common/npy/header.js';
+import { BlockPool, utf8Blocks } from '../net/utf8Blocks.js';
 
 /** One packet of a channel: x and t (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
 export interface StreamPacket {
@@ -28,10 +28,14 @@ export function float64Array(values: Float64Array, shape: readonly number[]): Np
   };
 }
 
-/** y's `.npy` bytes, as they arrived or encoded once. */
-export function packetYNpy(packet: StreamPacket): Uint8Array {
-  const { y, yNpy } = packet;
-  return yNpy ?? encodeNpy({ dtype: y.header.dtype, shape: y.header.shape, fortranOrder: y.header.fortranOrder, data: y.data });
+/** y's `.npy` bytes as parts to send one after the other: as they arrived, or a header before y's own data (nothing copied). */
+function yNpyParts({ y, yNpy }: StreamPacket): Uint8Array[] {
+  return yNpy ? [yNpy] : [encodeNpyHeader(y.header.dtype, y.header.shape, y.header.fortranOrder), y.data];
+}
+
+/** A float64 array's `.npy` as parts: header, then the values' own bytes. */
+function float64NpyParts(values: Float64Array): Uint8Array[] {
+  return [encodeNpyHeader(FLOAT64, [values.length], false), new Uint8Array(values.buffer, values.byteOffset, values.byteLength)];
 }
 
 /** Bytes a packet holds in memory: y, x and t. */
@@ -39,14 +43,38 @@ export function packetBytes(packet: StreamPacket): number {
   return packet.y.data.byteLength + packet.x.byteLength + packet.t.byteLength + 256;
 }
 
-/**
- * A packet with its wire forms, each built at most once however many subscribers get it
- * (history forms, sent once per joining subscriber, are built on demand).
- */
-export class EncodedPacket {
-  private jsonBytes?: Buffer;
-  private binary?: Uint8Array;
+/** Free JSON blocks kept for the next packets' renderings: at most 32 MiB. */
+export const JSON_BLOCKS = new BlockPool(32);
 
+/**
+ * One WebSocket message in parts, sent as its fragments: it is never joined into one buffer, and the same
+ * parts go to every subscriber (ws frames them without copying). A JSON message's blocks come from
+ * JSON_BLOCKS and go back there once its builder and every socket sending it are done with them.
+ */
+export class WireMessage {
+  readonly byteLength: number;
+  private holders = 1; // the builder's, until it calls release()
+
+  constructor(
+    readonly binary: boolean,
+    readonly parts: readonly Uint8Array[],
+    private readonly pool?: BlockPool,
+  ) {
+    this.byteLength = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  }
+
+  /** Keeps the parts from going back to the pool, e.g. until a socket has written them. */
+  hold(): void {
+    this.holders++;
+  }
+
+  release(): void {
+    if (--this.holders === 0) this.pool?.give(this.parts as Buffer[]);
+  }
+}
+
+/** A packet of a channel with its seq; its wire messages are built on demand (see LiveMessages). */
+export class EncodedPacket {
   constructor(
     readonly packet: StreamPacket,
     readonly channel: string,
@@ -59,17 +87,13 @@ export class EncodedPacket {
     return packetBytes(this.packet);
   }
 
-  /**
-   * The tutorial's JSON data message, plus `channel`, `seq`, `t`, and `names`/`units`/`history` when set, as UTF-8
-   * made once: `ws` sends the same bytes to every JSON subscriber without copying them (a string would be
-   * converted anew for each). History forms, sent once per joining subscriber, are built on demand.
-   */
-  asJsonBytes(history = false): Buffer {
-    if (history) return utf8Concat(this.jsonPieces(true));
-    this.jsonBytes ??= utf8Concat(this.jsonPieces(false));
-    return this.jsonBytes;
+  /** The packet as a JSON text message or a binary frame; history ones carry `"history": true`. The caller releases it. */
+  message(binary: boolean, history = false): WireMessage {
+    if (binary) return new WireMessage(true, this.binaryParts(history));
+    return new WireMessage(false, utf8Blocks(this.jsonPieces(history), JSON_BLOCKS), JSON_BLOCKS);
   }
 
+  /** The tutorial's JSON data message, plus `channel`, `seq`, `t`, and `names`/`units`/`history` when set. */
   private *jsonPieces(history: boolean): Generator<string> {
     const { timestamp, x, y, t } = this.packet;
     const xs = float64Array(x, [x.length]);
@@ -83,12 +107,6 @@ export class EncodedPacket {
     yield `${this.extras(history)}}`;
   }
 
-  asBinary(history = false): Uint8Array {
-    if (history) return this.buildBinary(true);
-    this.binary ??= this.buildBinary(false);
-    return this.binary;
-  }
-
   private extras(history: boolean): string {
     const { names, units } = this.packet;
     return (
@@ -98,7 +116,8 @@ export class EncodedPacket {
     );
   }
 
-  private buildBinary(history: boolean): Uint8Array {
+  /** A binary data frame whose `.npy` parts are the packet's own bytes. */
+  private binaryParts(history: boolean): Uint8Array[] {
     const { timestamp, x, t, names, units } = this.packet;
     const meta = {
       type: 'data' as const,
@@ -109,6 +128,28 @@ export class EncodedPacket {
       ...(names ? { names: [...names] } : {}),
       ...(units ? { units: [...units] } : {}),
     };
-    return encodeDataFrame(meta, typedArrayToNpy(x), packetYNpy(this.packet), typedArrayToNpy(t));
+    return [frameHead(meta), ...float64NpyParts(x), ...yNpyParts(this.packet), ...float64NpyParts(t)];
+  }
+}
+
+/**
+ * The live messages of one packet, each format built at most once for all its subscribers, and let go once
+ * the packet has been fanned out: what outlives that is only what slow subscribers still have queued.
+ */
+export class LiveMessages {
+  private json?: WireMessage;
+  private binary?: WireMessage;
+
+  constructor(readonly packet: EncodedPacket) {}
+
+  get(binary: boolean): WireMessage {
+    if (binary) return (this.binary ??= this.packet.message(true));
+    return (this.json ??= this.packet.message(false));
+  }
+
+  /** The fan-out is over: what subscribers still send holds the messages on its own. */
+  release(): void {
+    this.json?.release();
+    this.binary?.release();
   }
 }

@@ -1,9 +1,9 @@
 import type { DroppedMessage, ServerMessage } from '../../common/protocol.js';
-import type { EncodedPacket } from './packet.js';
+import type { EncodedPacket, LiveMessages, WireMessage } from './packet.js';
 
 /** The part of a WebSocket a subscriber needs; `ws`'s WebSocket satisfies it. */
 export interface MessageSocket {
-  send(data: string | Uint8Array, options?: { binary?: boolean }): void;
+  send(data: string | Uint8Array, options?: { binary?: boolean; fin?: boolean }, done?: (err?: Error) => void): void;
   readonly bufferedAmount: number;
 }
 
@@ -24,11 +24,11 @@ export class Subscriber {
     public binary = false,
   ) {}
 
-  deliver(packet: EncodedPacket): void {
-    const bytes = this.binary ? packet.asBinary() : packet.asJsonBytes();
+  deliver(live: LiveMessages): void {
+    const message = live.get(this.binary);
     // The packet counts against the limit before it is queued; one bigger than the limit goes only to an idle socket.
     const queued = this.socket.bufferedAmount;
-    if (queued > 0 && queued + bytes.byteLength > this.maxBufferedBytes) {
+    if (queued > 0 && queued + message.byteLength > this.maxBufferedBytes) {
       this.dropped++;
       return;
     }
@@ -37,17 +37,31 @@ export class Subscriber {
       this.socket.send(JSON.stringify(notice));
       this.dropped = 0;
     }
-    // The same bytes go to every subscriber (ws frames them without copying): text for JSON clients.
-    this.socket.send(bytes, { binary: this.binary });
-    this.delivered++;
+    this.sendParts(message);
   }
 
   deliverHistory(packet: EncodedPacket): void {
-    this.socket.send(this.binary ? packet.asBinary(true) : packet.asJsonBytes(true), { binary: this.binary });
-    this.delivered++;
+    const message = packet.message(this.binary, true);
+    this.sendParts(message);
+    message.release();
   }
 
   send(message: ServerMessage): void {
     this.socket.send(JSON.stringify(message));
+  }
+
+  /**
+   * The message's parts as the fragments of one message, all queued at once so nothing comes between them;
+   * held until the last is written (or the socket has closed), which is when every earlier one is too.
+   */
+  private sendParts(message: WireMessage): void {
+    const { binary, parts } = message;
+    const last = parts.length - 1;
+    message.hold();
+    parts.forEach((part, i) => {
+      if (i < last) this.socket.send(part, { binary, fin: false });
+      else this.socket.send(part, { binary, fin: true }, () => message.release());
+    });
+    this.delivered++;
   }
 }

@@ -17,7 +17,6 @@ export async function runPython(code: string, args: readonly string[] = []): Pro
 /** Python prelude giving `tagged()` from test/fixtures/tagging.py, the same function the fixture writer uses. */
 export const PY_TAGGED = `
 import sys
-import { HANG_MS } from './wait.js';
 sys.path.insert(0, ${JSON.stringify(FIXTURES_DIR)})
 from tagging import tagged
 `;

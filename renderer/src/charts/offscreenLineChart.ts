@@ -1,4 +1,4 @@
-import { BasicPlatform, type Chart, type ChartEvent } from 'chart.js';
+import { BasicPlatform, type Chart, type ChartEvent, type Plugin } from 'chart.js';
 import { type LineChart, type LineOptions, lineOptions } from './lineOptions.js';
 import type { Point } from './points.js';
 import { Chart as RegisteredChart } from './setup.js';
@@ -31,12 +31,13 @@ class ForwardedEventsPlatform extends BasicPlatform {
 }
 
 /** A line chart on an OffscreenCanvas (in a worker): sized by `resizeChart`, fed events by `dispatchPointer`. */
-export function createOffscreenLineChart(canvas: OffscreenCanvas, options: LineOptions): LineChart {
+export function createOffscreenLineChart(canvas: OffscreenCanvas, options: LineOptions, plugins: Plugin<'line'>[] = []): LineChart {
   return new RegisteredChart<'line', Point[]>(canvas as unknown as HTMLCanvasElement, {
     type: 'line',
     platform: ForwardedEventsPlatform,
     data: { datasets: [] },
     options: { ...lineOptions(options), responsive: false },
+    plugins,
   });
 }
 

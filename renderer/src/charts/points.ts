@@ -11,18 +11,7 @@ export interface PointColumns {
   readonly y: Float64Array;
 }
 
-/** Chart points for indices [from, to), min-max decimated on y to about two per bucket. */
-export function decimatedPoints(
-  xAt: (i: number) => number,
-  yAt: (i: number) => number,
-  from: number,
-  to: number,
-  buckets: number,
-): Point[] {
-  return columnPoints(decimatedColumns(xAt, yAt, from, to, buckets));
-}
-
-/** As decimatedPoints, in columns. */
+/** Points for indices [from, to), min-max decimated on y to about two per bucket, as columns. */
 export function decimatedColumns(
   xAt: (i: number) => number,
   yAt: (i: number) => number,

@@ -66,6 +66,14 @@ describe('resolveRange', () => {
     expect(range.max).toBeLessThanOrEqual(991);
   });
 
+  it('samples large images across their columns, not one column over and over', () => {
+    // 256 rows of 256 columns, each value its column: a sample of every 16th value would see only columns 0, 16, 32, ...
+    const values = Float64Array.from({ length: 256 * 256 }, (_, i) => i % 256);
+    const range = resolveRange(values, { mode: 'percentile', low: 1, high: 99 }, 4096);
+    expect(range.min).toBeLessThanOrEqual(4);
+    expect(range.max).toBeGreaterThanOrEqual(251);
+  });
+
   it('gives NaN bounds when there is no finite value', () => {
     const range = resolveRange([NaN, Infinity], { mode: 'percentile', low: 1, high: 99 });
     expect(range.min).toBeNaN();

@@ -14,20 +14,28 @@ export interface ColourRange {
   readonly max: number;
 }
 
-/** Values sorted for percentiles: at most this many, evenly picked, so a large image costs the same as a small one. */
+/** Values sorted for percentiles by default: at most this many, so a large image costs the same as a small one. */
 const PERCENTILE_SAMPLE = 1 << 18;
+/** The golden ratio's fraction: successive multiples of it spread evenly over [0, 1) and never repeat. */
+const GOLDEN = 0.6180339887498949;
 
-/** The range a mode gives for these values; NaN bounds when there is no finite value. */
-export function resolveRange(values: ArrayLike<number>, range: ColourRangeMode): ColourRange {
+/**
+ * The range a mode gives for these values; NaN bounds when there is no finite value. Percentiles
+ * come from at most `sample` values, one from each run of equal length at a position that varies
+ * from run to run (so rows of an image whose width divides the run length are not sampled in
+ * the same column every time).
+ */
+export function resolveRange(values: ArrayLike<number>, range: ColourRangeMode, sample = PERCENTILE_SAMPLE): ColourRange {
   if (range.mode === 'fixed') return { min: range.min, max: range.max };
-  const step = Math.max(1, values.length / PERCENTILE_SAMPLE);
-  const finite: number[] = [];
-  for (let i = 0; i < values.length; i += step) {
-    const v = values[Math.floor(i)]!;
-    if (Number.isFinite(v)) finite.push(v);
+  const step = Math.max(1, values.length / sample);
+  const picked = new Float64Array(Math.min(values.length, Math.ceil(values.length / step)));
+  let count = 0;
+  for (let i = 0; i < picked.length; i++) {
+    const v = values[Math.min(values.length - 1, Math.floor((i + (step > 1 ? (i * GOLDEN) % 1 : 0)) * step))]!;
+    if (Number.isFinite(v)) picked[count++] = v;
   }
-  if (finite.length === 0) return { min: NaN, max: NaN };
-  const sorted = Float64Array.from(finite).sort();
+  if (count === 0) return { min: NaN, max: NaN };
+  const sorted = picked.subarray(0, count).sort();
   const at = (percent: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((percent / 100) * (sorted.length - 1))))]!;
   return { min: at(range.low), max: at(range.high) };
 }

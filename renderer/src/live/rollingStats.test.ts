@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RollingStats } from './rollingStats.js';
+import { RollingStats, rollingSeries } from './rollingStats.js';
 
 function naive(values: number[], end: number, window: number) {
   const slice = values.slice(Math.max(0, end - window + 1), end + 1).filter(Number.isFinite);
@@ -44,5 +44,22 @@ describe('RollingStats', () => {
     const stats = new RollingStats(2);
     expect(stats.push(NaN).mean).toBeNaN();
     expect(stats.current().std).toBeNaN();
+  });
+});
+
+describe('rollingSeries', () => {
+  it('gives the rolling statistics of a range, each window reaching back before the range', () => {
+    const values = Array.from({ length: 300 }, (_, i) => Math.cos(i / 5) * 10 + (i % 7));
+    const { mean, std } = rollingSeries(values, 25, 100, 180);
+    expect(mean).toHaveLength(80);
+    for (let i = 100; i < 180; i++) {
+      const want = naive(values, i, 25);
+      expect(mean[i - 100]).toBeCloseTo(want.mean, 9);
+      expect(std[i - 100]).toBeCloseTo(want.std, 9);
+    }
+  });
+
+  it('gives nothing for an empty range', () => {
+    expect(rollingSeries([1, 2, 3], 2, 2, 2).mean).toHaveLength(0);
   });
 });

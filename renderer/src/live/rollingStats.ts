@@ -59,3 +59,25 @@ export class RollingStats {
     for (let i = 0; i < this.filled; i++) this.add(this.recent[i]!);
   }
 }
+
+/**
+ * Rolling mean and std at each index in [from, to) of `values`, each over the `window` values
+ * ending there (fewer where the series starts), as RollingStats gives them.
+ */
+export function rollingSeries(
+  values: ArrayLike<number>,
+  window: number,
+  from: number,
+  to: number,
+): { mean: Float64Array; std: Float64Array } {
+  const stats = new RollingStats(window);
+  const mean = new Float64Array(Math.max(0, to - from));
+  const std = new Float64Array(mean.length);
+  for (let i = Math.max(0, from - window + 1); i < to; i++) {
+    const current = stats.push(values[i]!);
+    if (i < from) continue;
+    mean[i - from] = current.mean;
+    std[i - from] = current.std;
+  }
+  return { mean, std };
+}

@@ -1,3 +1,4 @@
+import { lowerBound } from '../data/sorted.js';
 import { Column } from './columns.js';
 import type { SamplePacket } from './samplePacket.js';
 
@@ -79,17 +80,7 @@ export class ChannelBuffer {
 
 export type XMode = 'time' | 'index';
 
-/** First position in the sorted `values` not less than `value`. */
-export function lowerBound(values: Float64Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
+export { lowerBound };
 
 /** Indices [from, to) of a channel's samples whose x lies in [min, max] (one more each side, so lines reach the edges). */
 export function rangeIndices(x: Float64Array, min: number, max: number, margin = 1): { from: number; to: number } {

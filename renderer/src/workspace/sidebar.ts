@@ -1,22 +1,22 @@
-import type { ChannelInfo } from '../../../common/protocol.js';
+import type { StreamsFeed } from '../../../client/index.js';
+import type { ChannelSummary } from '../../../common/protocol.js';
 import { h } from '../app/dom.js';
 import type { ServerConnection } from '../app/serverConnection.js';
 import { THEME } from '../charts/theme.js';
-import { errorText } from '../data/errorText.js';
 import { formatShape } from '../data/format.js';
 import type { ChannelStore, SeriesRef } from './channelStore.js';
 import { SERIES_DRAG_TYPE } from './panelHost.js';
 
-/** The wire contract's additions to a channel's listing; optional until every server sends them. */
-type ListedChannel = ChannelInfo & { names?: string[]; units?: string[]; sparkline?: (number | null)[] };
+/** A channel as the server's `/ws/streams` push lists it; the sparkline may be empty (no packet yet). */
+type ListedChannel = ChannelSummary;
 
-const POLL_MS = 1_000;
 const SPARK_POINTS = 64;
 
 /**
  * Every channel on the server with its dtype, shape, rate, producers and subscribers and a
  * sparkline; each expands into its series (with the producer's names and units), which drag onto
- * panels. Also fills the panels' series picker.
+ * panels. Also fills the panels' series picker. The list is the server's `/ws/streams` push (no
+ * polling); while that socket is down, the error line says so and the feed reconnects.
  */
 export class ChannelSidebar extends EventTarget {
   readonly element: HTMLElement;
@@ -25,7 +25,10 @@ export class ChannelSidebar extends EventTarget {
   private readonly options: HTMLDataListElement;
   private readonly expanded = new Set<string>();
   private readonly items = new Map<string, { element: HTMLElement; signature: string }>();
-  private timer?: ReturnType<typeof setInterval>;
+  private feed?: StreamsFeed;
+  private active = false;
+  /** Bumped by every (re)subscription: a closed feed's late callbacks, and callbacks made before `watchStreams` returns, are told apart by it. */
+  private generation = 0;
   channels: ListedChannel[] = [];
   /** `channel[s]` → the series, for the picker. */
   readonly pickable = new Map<string, SeriesRef>();
@@ -48,29 +51,46 @@ export class ChannelSidebar extends EventTarget {
       this.list,
       this.options,
     );
-    server.addEventListener('change', () => void this.refresh());
+    server.addEventListener('change', () => this.watch());
   }
 
   setActive(active: boolean): void {
-    clearInterval(this.timer);
-    if (!active) return;
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), POLL_MS);
+    if (active === this.active) return;
+    this.active = active;
+    this.watch();
   }
 
-  async refresh(): Promise<void> {
-    const client = this.server.client;
-    try {
-      const channels = (await client.listStreams()) as ListedChannel[];
-      if (client !== this.server.client) return;
-      this.channels = channels;
-      this.error.hidden = true;
-    } catch (error) {
-      this.error.textContent = errorText(error);
-      this.error.hidden = false;
-    }
-    this.render();
-    this.dispatchEvent(new Event('change'));
+  /** (Re)subscribes to the current server's channel list while the workspace is shown. */
+  private watch(): void {
+    const previous = this.feed;
+    this.feed = undefined;
+    previous?.close();
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    if (!this.active) return;
+    // The feed may call back before watchStreams returns: the callbacks use nothing assigned from its result.
+    const feed = this.server.client.watchStreams({
+      onStreams: (streams) => {
+        if (!current()) return;
+        this.channels = streams;
+        this.showError('');
+        this.render();
+        this.dispatchEvent(new Event('change'));
+      },
+      onError: (detail) => {
+        if (current()) this.showError(detail);
+      },
+      onConnection: (state, { reason }) => {
+        if (current() && state === 'closed') this.showError(`Cannot reach the server${reason ? `: ${reason}` : ''}; retrying.`);
+      },
+    });
+    if (current()) this.feed = feed;
+    else feed.close();
+  }
+
+  private showError(text: string): void {
+    this.error.textContent = text;
+    this.error.hidden = !text;
   }
 
   private seriesOf(channel: ListedChannel): { ref: SeriesRef; name: string; unit: string }[] {
@@ -176,7 +196,9 @@ export class ChannelSidebar extends EventTarget {
   private sparkline(channel: ListedChannel): HTMLCanvasElement {
     const canvas = h('canvas', { class: 'sparkline', width: '64', height: '16', 'aria-hidden': 'true' });
     const values =
-      channel.sparkline?.map((v) => v ?? NaN) ?? Array.from(this.store.get(channel.name)?.values[0]?.view().slice(-SPARK_POINTS) ?? []);
+      channel.sparkline.length > 0
+        ? channel.sparkline.map((v) => v ?? NaN)
+        : Array.from(this.store.get(channel.name)?.values[0]?.view().slice(-SPARK_POINTS) ?? []);
     const finite = values.filter(Number.isFinite);
     if (finite.length < 2) return canvas;
     const min = Math.min(...finite);

@@ -12,7 +12,25 @@ export interface Spectrum {
 }
 
 const MAX_SIZE = 1 << 16;
-const transforms = new Map<number, FFT>();
+
+/** What every transform of one size shares (the panels redraw many times a second): the FFT, its Hann window and buffers. */
+interface Transform {
+  fft: FFT;
+  hann: Float64Array;
+  windowSum: number;
+  windowSquares: number;
+  input: Float64Array;
+  out: number[];
+}
+const transforms = new Map<number, Transform>();
+
+function prepare(size: number): Transform {
+  const fft = new FFT(size);
+  const hann = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
+  const windowSum = hann.reduce((sum, w) => sum + w, 0);
+  const windowSquares = hann.reduce((sum, w) => sum + w * w, 0);
+  return { fft, hann, windowSum, windowSquares, input: new Float64Array(size), out: fft.createComplexArray() };
+}
 
 /** The largest power of two not above `n` (and not above 65,536). */
 export function fftSize(n: number): number {
@@ -40,19 +58,13 @@ export function spectrum(values: Float64Array, sampleRate: number, scale: Spectr
     }
   }
   const mean = finite ? sum / finite : 0;
-  const input = new Float64Array(size);
-  let windowSum = 0;
-  let windowSquares = 0;
+  let transform = transforms.get(size);
+  if (!transform) transforms.set(size, (transform = prepare(size)));
+  const { fft, hann, windowSum, windowSquares, input, out } = transform;
   for (let i = 0; i < size; i++) {
-    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-    windowSum += w;
-    windowSquares += w * w;
     const value = samples[i]!;
-    input[i] = (Number.isFinite(value) ? value - mean : 0) * w;
+    input[i] = (Number.isFinite(value) ? value - mean : 0) * hann[i]!;
   }
-  let fft = transforms.get(size);
-  if (!fft) transforms.set(size, (fft = new FFT(size)));
-  const out = fft.createComplexArray();
   fft.realTransform(out, input);
   const bins = size / 2 + 1;
   const frequency = new Float64Array(bins);

@@ -6,6 +6,7 @@ import type { WorkspaceStats } from '../app/workspaceStats.js';
 import { THEME } from '../charts/theme.js';
 import { errorText } from '../data/errorText.js';
 import { formatCount } from '../data/format.js';
+import { budgetNote } from './budgetNote.js';
 import { ChannelStore, type SeriesRef } from './channelStore.js';
 import { ChannelFeeds } from './feeds.js';
 import {
@@ -22,6 +23,7 @@ import {
 } from './layout.js';
 import { LayoutStorage } from './layoutStorage.js';
 import { PanelHost } from './panelHost.js';
+import { plotWorker } from './plots/plotClient.js';
 import type { PanelContext } from './panels/panel.js';
 import { PlaybackController } from './playback/playbackController.js';
 import { RecordControl } from './playback/recordControl.js';
@@ -52,6 +54,7 @@ export class WorkspaceView {
   private readonly storage = new LayoutStorage();
   private readonly dock: DockviewApi;
   private readonly context: PanelContext;
+  private readonly plots = plotWorker();
   private active = false;
   private frameRequested = false;
   private drawnVersion = -1;
@@ -234,6 +237,7 @@ export class WorkspaceView {
       this.request();
     });
     this.store.addEventListener('packet', () => this.request());
+    this.plots.addEventListener('resize', () => this.redrawWaiting());
     this.sidebar.addEventListener('change', () => this.redrawWaiting());
     document.addEventListener('keydown', (event) => this.key(event));
     setInterval(() => this.renderStatus(), STATUS_MS);
@@ -453,6 +457,11 @@ export class WorkspaceView {
   private frame(): void {
     this.frameRequested = false;
     if (this.root.hidden) return;
+    // One frame at a time in the plot worker: newer data wait for it rather than queue up behind it.
+    if (this.plots.busy) {
+      this.plots.whenIdle(() => this.request());
+      return;
+    }
     // A playback moves the time axis with its timeline, between packets too.
     if (this.playback.frame()) this.viewChanged = true;
     // While paused, new data change nothing shown: no redraw (the counters still count).
@@ -460,6 +469,7 @@ export class WorkspaceView {
     if (!dataChanged && !this.viewChanged) {
       if (this.hoverChanged) for (const host of this.hosts.values()) host.showHover();
       this.hoverChanged = false;
+      this.plots.flush(() => undefined);
       return;
     }
     if (dataChanged || this.playback.active) this.advanceAxis();
@@ -467,11 +477,17 @@ export class WorkspaceView {
     this.viewChanged = this.hoverChanged = false;
     let newData = false;
     for (const host of this.hosts.values()) newData = host.draw(dataChanged) || newData;
-    if (newData && dataChanged) {
-      this.framesWithNewData++;
-      this.redrawTimes.push(performance.now());
-      if (this.redrawTimes.length > REDRAW_LOG) this.redrawTimes.shift();
-    }
+    // A redraw is complete when the plot worker has drawn it too; one that completes after a pause showed no new data since.
+    const counted = newData && dataChanged;
+    this.plots.flush(() => {
+      if (counted && !this.axis.paused) this.countRedraw();
+    });
+  }
+
+  private countRedraw(): void {
+    this.framesWithNewData++;
+    this.redrawTimes.push(performance.now());
+    if (this.redrawTimes.length > REDRAW_LOG) this.redrawTimes.shift();
   }
 
   /** The newest x over all channels, or the playback's time (and the fastest rate, for windows in points). */
@@ -591,20 +607,10 @@ export class WorkspaceView {
     items.push(
       h('span', { class: 'status-item' }, `points ${formatCount(this.store.pointsKept)} / ${formatCount(this.store.pointBudget)}`),
     );
-    const trimmed = this.trimNote();
+    const trimmed = budgetNote(this.store, this.axis.state.mode, this.axis.visible().min);
     if (trimmed) items.push(h('span', { class: 'status-item badge warn', 'data-testid': 'workspace-trim-note' }, trimmed));
     if (this.axis.paused) items.push(h('span', { class: 'status-item badge', 'data-testid': 'workspace-paused' }, 'paused'));
     this.status.replaceChildren(...items);
-  }
-
-  /** Says when the point budget keeps less than the window shows. */
-  private trimNote(): string {
-    const { min } = this.axis.visible();
-    const short = this.store
-      .all()
-      .filter((channel) => channel.trimmed > 0 && (this.axis.state.mode === 'time' ? channel.t : channel.index).view()[0]! > min);
-    if (!short.length) return '';
-    return `point budget: ${short.map((c) => c.name).join(', ')} keep${short.length === 1 ? 's' : ''} only the newest ${formatCount(this.store.capacityPerSeries())} samples`;
   }
 
   private showNote(text: string): void {

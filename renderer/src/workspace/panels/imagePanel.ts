@@ -3,11 +3,14 @@ import { colourize, countSpecial } from '../../colour/colourMap.js';
 import { resolveRange } from '../../colour/colourRange.js';
 import { ColourScaleControl } from '../../colour/colourScaleControl.js';
 import type { SeriesRef } from '../channelStore.js';
+import { Column } from '../columns.js';
 import type { PanelConfigOf } from '../layout.js';
 import type { SamplePacket } from '../samplePacket.js';
-import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, fitCanvas, visibleSeriesOf } from './panel.js';
+import { type ExportSeries, type PanelContext, type PanelReport, type WorkspacePanel, visibleSeriesOf } from './panel.js';
 
 const WATERFALL_ROWS = 256;
+/** Values the colour range's percentiles are taken from: plenty for a range, cheap enough for every frame. */
+const RANGE_SAMPLE = 1 << 12;
 
 /**
  * A channel as a picture: packets of shape (k, n) as an image of the latest packet (a camera, a
@@ -22,9 +25,13 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private readonly scale: ColourScaleControl;
   private readonly note: HTMLElement;
   private settings: PanelConfigOf<'image'>;
-  /** Waterfall rows, newest last, each `width` values. */
-  private rows: Float64Array[] = [];
+  /** Waterfall rows, oldest first, each `width` values, contiguous (drawn flipped: newest on top). */
+  private rows = new Column(0);
   private width = 0;
+  private pixels?: ImageData;
+  /** The canvas's size in CSS pixels, as last observed (reading it while drawing would force a layout). */
+  private size = { width: 0, height: 0 };
+  private readonly resizeObserver: ResizeObserver;
   private image?: { values: Float64Array; rows: number; columns: number };
   private fresh = false;
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
@@ -49,6 +56,12 @@ export class ImagePanel implements WorkspacePanel<'image'> {
       h('div', { class: 'panel-options' }, this.scale.element, this.note),
       h('div', { class: 'plot-box' }, this.canvasElement),
     );
+    this.resizeObserver = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
+      this.fresh = true;
+    });
+    this.resizeObserver.observe(this.canvasElement);
     context.store.addEventListener('packet', this.onPacket);
     context.store.addEventListener('reset', this.onReset);
     const latest = config.channel ? context.store.get(config.channel)?.latest : undefined;
@@ -79,19 +92,22 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     const picture = this.image ?? this.waterfall();
     if (!picture) return this.blank();
     const { values, rows, columns } = picture;
-    const range = resolveRange(values, this.settings.colour.range);
+    const range = resolveRange(values, this.settings.colour.range, RANGE_SAMPLE);
     this.scale.showRange(range, countSpecial(values));
     if (this.picture.width !== columns || this.picture.height !== rows) {
       this.picture.width = columns;
       this.picture.height = rows;
     }
     const context = this.picture.getContext('2d')!;
-    const pixels = context.createImageData(columns, rows);
-    colourize(values, { map: this.settings.colour.map, range }, pixels.data);
-    context.putImageData(pixels, 0, 0);
-    const { width, height } = fitCanvas(this.canvasElement);
+    if (this.pixels?.width !== columns || this.pixels.height !== rows) this.pixels = context.createImageData(columns, rows);
+    colourize(values, { map: this.settings.colour.map, range }, this.pixels.data);
+    context.putImageData(this.pixels, 0, 0);
+    const { width, height } = this.fitCanvas();
     const target = this.canvasElement.getContext('2d')!;
-    target.setTransform(devicePixelRatio, 0, 0, devicePixelRatio, 0, 0);
+    const ratio = devicePixelRatio;
+    // The waterfall's rows are kept oldest first: drawn upside down, the newest is on top.
+    if (this.image) target.setTransform(ratio, 0, 0, ratio, 0, 0);
+    else target.setTransform(ratio, 0, 0, -ratio, 0, height * ratio);
     target.imageSmoothingEnabled = false;
     target.clearRect(0, 0, width, height);
     target.drawImage(this.picture, 0, 0, width, height);
@@ -99,8 +115,20 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     return true;
   }
 
+  /** The canvas with the page's pixel ratio, at its observed size. */
+  private fitCanvas(): { width: number; height: number } {
+    const width = Math.max(1, this.size.width);
+    const height = Math.max(1, this.size.height);
+    const ratio = devicePixelRatio;
+    if (this.canvasElement.width !== Math.round(width * ratio) || this.canvasElement.height !== Math.round(height * ratio)) {
+      this.canvasElement.width = Math.round(width * ratio);
+      this.canvasElement.height = Math.round(height * ratio);
+    }
+    return { width, height };
+  }
+
   report(): PanelReport {
-    return { pointsShown: (this.image?.values.length ?? 0) + this.rows.length * this.width, readout: [this.note.textContent ?? ''] };
+    return { pointsShown: (this.image?.values.length ?? 0) + this.rows.length, readout: [this.note.textContent ?? ''] };
   }
 
   visibleSeries(): ExportSeries[] {
@@ -114,45 +142,45 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   dispose(): void {
     this.context.store.removeEventListener('packet', this.onPacket);
     this.context.store.removeEventListener('reset', this.onReset);
+    this.resizeObserver.disconnect();
   }
 
   private receive(packet: SamplePacket): void {
     if (packet.channel !== this.settings.channel) return;
     this.fresh = true;
     if (packet.series > 1) {
-      this.rows = [];
+      this.rows.clear();
       this.image = { values: packet.y, rows: packet.series, columns: packet.y.length / packet.series };
       return;
     }
     this.image = undefined;
     if (packet.n !== this.width) {
-      this.rows = [];
       this.width = packet.n;
+      this.rows = new Column(WATERFALL_ROWS * this.width);
     }
-    this.rows.push(packet.y.slice(0, packet.n));
-    if (this.rows.length > WATERFALL_ROWS) this.rows.shift();
+    this.rows.append(packet.y, 0, packet.n);
   }
 
   /** Drops the picture: a new channel, or the store started afresh (its packets come again). */
   private forget(): void {
-    this.rows = [];
+    this.rows.clear();
     this.image = undefined;
     this.fresh = true;
   }
 
   /** Nothing to show (before the channel's first packet in a recording's playback): an empty canvas. */
   private blank(): false {
-    const { width, height } = fitCanvas(this.canvasElement);
-    this.canvasElement.getContext('2d')!.clearRect(0, 0, width * devicePixelRatio, height * devicePixelRatio);
+    this.fitCanvas();
+    const target = this.canvasElement.getContext('2d')!;
+    target.setTransform(1, 0, 0, 1, 0, 0);
+    target.clearRect(0, 0, this.canvasElement.width, this.canvasElement.height);
     this.note.textContent = '';
     return false;
   }
 
-  /** The waterfall's rows as one array, newest on top. */
+  /** The waterfall's rows as one array, oldest first. */
   private waterfall(): { values: Float64Array; rows: number; columns: number } | undefined {
-    if (this.rows.length === 0) return undefined;
-    const values = new Float64Array(this.rows.length * this.width);
-    this.rows.forEach((row, r) => values.set(row, (this.rows.length - 1 - r) * this.width));
-    return { values, rows: this.rows.length, columns: this.width };
+    if (this.rows.length === 0 || this.width === 0) return undefined;
+    return { values: this.rows.view(), rows: this.rows.length / this.width, columns: this.width };
   }
 }

@@ -68,21 +68,13 @@ export function seriesValues(channel: ChannelBuffer | undefined, series: number)
   return channel?.values[series]?.view();
 }
 
-/** Canvas with the page's pixel ratio, sized to its box. */
-export function fitCanvas(canvas: HTMLCanvasElement): { width: number; height: number } {
-  const width = Math.max(1, canvas.clientWidth);
-  const height = Math.max(1, canvas.clientHeight);
-  const ratio = devicePixelRatio;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  return { width, height };
-}
-
-/** Each series' samples inside the axis's visible range, exactly (no margin, no decimation). */
-export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly SeriesRef[]): ExportSeries[] {
+/**
+ * Each series' samples inside the axis's visible range, exactly (no margin, no decimation): copies,
+ * or with `copy` false views into the store (for use at once: the next packet may overwrite them).
+ */
+export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly SeriesRef[], copy = true): ExportSeries[] {
   const range = axis.visible();
+  const part = (column: Float64Array, from: number, to: number) => (copy ? column.slice(from, to) : column.subarray(from, to));
   return refs.flatMap((ref) => {
     const channel = store.get(ref.channel);
     const values = seriesValues(channel, ref.series);
@@ -92,9 +84,9 @@ export function visibleSeriesOf({ store, axis }: PanelContext, refs: readonly Se
       {
         ref,
         label: seriesLabel(store, ref),
-        t: channel.t.view().slice(from, to),
-        index: channel.index.view().slice(from, to),
-        values: values.slice(from, to),
+        t: part(channel.t.view(), from, to),
+        index: part(channel.index.view(), from, to),
+        values: part(values, from, to),
       },
     ];
   });

@@ -1,11 +1,12 @@
 import { h } from '../../app/dom.js';
-import type { LineChart } from '../../charts/lineOptions.js';
+import { decimatedColumns } from '../../charts/points.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
 import type { PanelConfigOf } from '../layout.js';
 import { sampleRateOf, spectrum } from '../spectrum.js';
-import { createPlotChart } from './plotChart.js';
-import type { PanelContext, PanelReport } from './panel.js';
+import { type RemotePlot, plotWorker } from '../plots/plotClient.js';
+import type { PlotLine } from '../plots/plotProtocol.js';
+import { type PanelContext, type PanelReport, visibleSeriesOf } from './panel.js';
 import { SeriesListPanel } from './seriesListPanel.js';
 
 /** FFT amplitude or PSD of each series over the visible time range, on a log or linear y axis. */
@@ -13,7 +14,7 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   readonly kind = 'spectrum';
   readonly element: HTMLElement;
   private readonly canvasElement: HTMLCanvasElement;
-  private readonly chart: LineChart;
+  private readonly plot: RemotePlot;
   private readonly note: HTMLElement;
   private pointsShown = 0;
   private peaks: string[] = [];
@@ -39,35 +40,37 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
       h('div', { class: 'panel-options' }, scale, h('label', { class: 'check' }, log, ' log y'), this.note),
       h('div', { class: 'plot-box' }, this.canvasElement),
     );
-    this.chart = createPlotChart(this.canvasElement, { xTitle: 'Hz', yTitle: '' });
-    this.chart.options.scales!.x!.ticks!.callback = (value) => `${formatValue(Number(value))} Hz`;
-    this.chart.options.scales!.y!.ticks = { callback: (value) => formatValue(Number(value)) };
+    this.plot = plotWorker().attach(this.canvasElement, 'spectrum');
   }
 
   draw(): boolean {
-    const visible = this.visibleSeries();
-    const datasets = this.chart.data.datasets;
-    datasets.length = 0;
+    const visible = visibleSeriesOf(this.context, this.settings.series, false);
+    // About two points per pixel: the spectrum of a minute at 1 kHz has 16,384 bins.
+    const buckets = Math.max(16, Math.round(this.plot.width));
     this.peaks = [];
     let size = 0;
     let points = 0;
+    const lines: PlotLine[] = [];
     visible.forEach((entry, d) => {
       const result = spectrum(entry.values, sampleRateOf(entry.t), this.settings.scale);
       if (!result) return;
       size = Math.max(size, result.size);
       // A log axis cannot show 0 (the DC bin after removing the mean): start at the first bin.
-      const data = Array.from(result.frequency.subarray(1), (x, k) => ({ x, y: result.value[k + 1]! }));
-      points += data.length;
+      const { x, y } = decimatedColumns(
+        (k) => result.frequency[k]!,
+        (k) => result.value[k]!,
+        1,
+        result.value.length,
+        buckets,
+      );
+      points += x.length;
       let peak = 1;
       for (let k = 2; k < result.value.length; k++) if (result.value[k]! > result.value[peak]!) peak = k;
       this.peaks.push(`${entry.label} peak ${formatValue(result.frequency[peak]!)} Hz`);
-      const colour = seriesColour(d);
-      datasets.push({ label: entry.label, data, borderColor: colour, backgroundColor: colour });
+      lines.push({ x, y, colour: seriesColour(d), label: entry.label, right: false });
     });
-    const scales = this.chart.options.scales!;
-    scales.y!.type = this.settings.log ? 'logarithmic' : 'linear';
     this.note.textContent = size ? `${size} samples` : visible.length ? 'too few samples in view' : '';
-    this.chart.update('none');
+    this.plot.show({ lines, y: { log: this.settings.log } });
     this.pointsShown = points;
     return points > 0;
   }
@@ -81,6 +84,6 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   }
 
   dispose(): void {
-    this.chart.destroy();
+    this.plot.dispose();
   }
 }

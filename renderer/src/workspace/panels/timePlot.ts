@@ -1,11 +1,11 @@
 import { h } from '../../app/dom.js';
-import type { LineChart } from '../../charts/lineOptions.js';
-import { columnPoints, decimatedColumns } from '../../charts/points.js';
+import { BucketDecimator } from '../../data/bucketDecimator.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
-import { type SeriesRef, nearestIndex, rangeIndices } from '../channelStore.js';
+import { type SeriesRef, nearestIndex, seriesKey } from '../channelStore.js';
 import type { AxisScale, PanelConfigOf, TimeSeriesConfig } from '../layout.js';
-import { createPlotChart } from './plotChart.js';
+import { type RemotePlot, plotWorker } from '../plots/plotClient.js';
+import type { PlotYAxis } from '../plots/plotProtocol.js';
 import { SeriesListPanel } from './seriesListPanel.js';
 import { type PanelContext, type PanelReport, seriesLabel, seriesValues, xColumn } from './panel.js';
 
@@ -20,9 +20,11 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   readonly kind = 'time';
   readonly element: HTMLElement;
   private readonly canvasElement: HTMLCanvasElement;
-  private readonly chart: LineChart;
+  private readonly plot: RemotePlot;
   private readonly scaleInputs: Record<'left' | 'right', HTMLElement>;
   private pointsShown = 0;
+  /** Per series (`channel[s]`), and per x mode, since each decimates its own x column. */
+  private decimators = new Map<string, BucketDecimator>();
 
   constructor(context: PanelContext, config: PanelConfigOf<'time'>) {
     super(context, config);
@@ -34,7 +36,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
       h('div', { class: 'panel-options' }, this.scaleInputs.left, this.scaleInputs.right),
       h('div', { class: 'plot-box' }, this.canvasElement),
     );
-    this.chart = createPlotChart(this.canvasElement, { xTitle: 'time', yTitle: '', axis: context.axis });
+    this.plot = plotWorker().attach(this.canvasElement, 'time');
     this.attachGestures();
   }
 
@@ -67,64 +69,40 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   draw(): boolean {
     const { store, axis } = this.context;
     const range = axis.visible();
-    const buckets = Math.max(
-      16,
-      Math.round(this.chart.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvasElement.clientWidth),
-    );
-    const datasets = this.chart.data.datasets;
-    datasets.length = this.settings.series.length;
+    // One bucket per CSS pixel of the canvas (not of the plot area, whose width moves with the y labels and would restart decimation).
+    const buckets = Math.max(16, Math.round(this.plot.width));
     let points = 0;
-    let usesRight = false;
-    this.settings.series.forEach((entry: TimeSeriesConfig, d) => {
+    const lines = this.settings.series.map((entry: TimeSeriesConfig, d) => {
       const channel = store.get(entry.channel);
       const values = seriesValues(channel, entry.series);
-      let data: { x: number; y: number }[] = [];
-      if (channel && values) {
-        const x = xColumn(channel, axis);
-        const { from, to } = rangeIndices(x, range.min, range.max);
-        data = columnPoints(
-          decimatedColumns(
-            (i) => x[i]!,
-            (i) => values[i]!,
-            from,
-            to,
-            buckets,
-          ),
-        );
-        points += data.length;
-      }
-      usesRight ||= entry.axis === 'right';
-      const colour = entry.colour ?? seriesColour(d);
-      const existing = datasets[d];
-      if (existing) {
-        existing.data = data;
-        existing.borderColor = existing.backgroundColor = colour;
-        existing.yAxisID = entry.axis === 'right' ? 'y2' : 'y';
-        existing.label = seriesLabel(store, entry);
-      } else {
-        datasets[d] = {
-          label: seriesLabel(store, entry),
-          data,
-          borderColor: colour,
-          backgroundColor: colour,
-          yAxisID: entry.axis === 'right' ? 'y2' : 'y',
-        };
-      }
+      const { x, y } =
+        channel && values
+          ? this.decimator(entry).update(xColumn(channel, axis), values, range.min, range.max, buckets)
+          : { x: new Float64Array(0), y: new Float64Array(0) };
+      points += x.length;
+      return { x, y, colour: entry.colour ?? seriesColour(d), label: seriesLabel(store, entry), right: entry.axis === 'right' };
     });
-    const scales = this.chart.options.scales!;
-    scales.x!.min = range.min;
-    scales.x!.max = range.max;
-    applyScale(scales.y!, this.settings.left);
-    applyScale(scales.y2!, this.settings.right);
-    scales.y2!.display = usesRight;
-    this.chart.update('none');
+    this.plot.show({
+      lines,
+      x: range,
+      y: yAxis(this.settings.left),
+      y2: lines.some((line) => line.right) ? yAxis(this.settings.right) : undefined,
+      axis: { state: axis.state, hover: axis.hover },
+    });
     this.pointsShown = points;
     return points > 0;
   }
 
+  private decimator(ref: SeriesRef): BucketDecimator {
+    const key = `${seriesKey(ref)} ${this.context.axis.state.mode}`;
+    let decimator = this.decimators.get(key);
+    if (!decimator) this.decimators.set(key, (decimator = new BucketDecimator()));
+    return decimator;
+  }
+
   /** Redraws for a new hover cursor without re-decimating. */
   redrawCursor(): void {
-    this.chart.draw();
+    this.plot.showCursor(this.context.axis.hover);
   }
 
   report(): PanelReport {
@@ -137,8 +115,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
       const i = nearestIndex(xColumn(channel, axis), at);
       return `${seriesLabel(store, entry)} ${i < 0 ? '—' : formatValue(values[i]!)}`;
     });
-    const x = this.chart.scales.x;
-    return { pointsShown: this.pointsShown, readout, xRange: x ? { min: x.min, max: x.max } : undefined };
+    return { pointsShown: this.pointsShown, readout, xRange: this.plot.xRange };
   }
 
   canvas(): HTMLCanvasElement {
@@ -146,7 +123,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   }
 
   dispose(): void {
-    this.chart.destroy();
+    this.plot.dispose();
   }
 
   private scaleControl(side: 'left' | 'right'): HTMLElement {
@@ -182,7 +159,8 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
     const read = () => {
       if (select.value === 'auto') this.setScale(side, { mode: 'auto' });
       else {
-        const axis = this.chart.scales[side === 'left' ? 'y' : 'y2'];
+        const geometry = this.plot.geometry;
+        const axis = side === 'left' ? geometry?.y : geometry?.y2;
         const low = min.value === '' ? (axis?.min ?? 0) : Number(min.value);
         const high = max.value === '' ? (axis?.max ?? 1) : Number(max.value);
         if (high > low) this.setScale(side, { mode: 'fixed', min: low, max: high });
@@ -198,7 +176,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   private attachGestures(): void {
     const { axis } = this.context;
     const canvas = this.canvasElement;
-    const xAt = (event: MouseEvent) => this.chart.scales.x?.getValueForPixel(event.offsetX);
+    const xAt = (event: MouseEvent) => this.plot.xAt(event.offsetX);
     canvas.addEventListener(
       'wheel',
       (event) => {
@@ -216,8 +194,9 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
     });
     canvas.addEventListener('pointermove', (event) => {
       if (dragFrom) {
-        const area = this.chart.chartArea;
-        const shift = ((dragFrom.pixel - event.offsetX) / Math.max(1, area.right - area.left)) * (dragFrom.max - dragFrom.min);
+        const area = this.plot.geometry;
+        const plotWidth = area ? area.right - area.left : this.plot.width;
+        const shift = ((dragFrom.pixel - event.offsetX) / Math.max(1, plotWidth)) * (dragFrom.max - dragFrom.min);
         if (shift !== 0) axis.setRange({ min: dragFrom.min + shift, max: dragFrom.max + shift });
       }
       axis.setHover(xAt(event));
@@ -228,7 +207,7 @@ export class TimePlotPanel extends SeriesListPanel<'time'> {
   }
 }
 
-function applyScale(scale: { min?: unknown; max?: unknown }, setting: AxisScale): void {
-  scale.min = setting.mode === 'fixed' ? setting.min : undefined;
-  scale.max = setting.mode === 'fixed' ? setting.max : undefined;
+/** A y axis as the plot worker takes it: fixed bounds, or none to autoscale. */
+function yAxis(setting: AxisScale): PlotYAxis {
+  return setting.mode === 'fixed' ? { min: setting.min, max: setting.max } : {};
 }

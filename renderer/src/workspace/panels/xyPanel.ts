@@ -1,11 +1,10 @@
 import { h } from '../../app/dom.js';
-import type { LineChart } from '../../charts/lineOptions.js';
 import { THEME } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
 import { type SeriesRef, pairByTime } from '../channelStore.js';
 import type { PanelConfigOf } from '../layout.js';
 import { sampleRateOf } from '../spectrum.js';
-import { createPlotChart } from './plotChart.js';
+import { type RemotePlot, plotWorker } from '../plots/plotClient.js';
 import {
   type ExportSeries,
   type PanelContext,
@@ -27,7 +26,7 @@ export class XyPanel implements WorkspacePanel<'xy'> {
   readonly kind = 'xy';
   readonly element: HTMLElement;
   private readonly canvasElement: HTMLCanvasElement;
-  private readonly chart: LineChart;
+  private readonly plot: RemotePlot;
   private settings: PanelConfigOf<'xy'>;
   private pointsShown = 0;
   private latest = '';
@@ -61,8 +60,7 @@ export class XyPanel implements WorkspacePanel<'xy'> {
       ),
       h('div', { class: 'plot-box' }, this.canvasElement),
     );
-    this.chart = createPlotChart(this.canvasElement, { xTitle: 'x', yTitle: 'y' });
-    this.chart.data.datasets = [{ label: 'xy', data: [], borderColor: THEME.accent, backgroundColor: THEME.accent }];
+    this.plot = plotWorker().attach(this.canvasElement, 'xy');
   }
 
   config(): PanelConfigOf<'xy'> {
@@ -87,36 +85,37 @@ export class XyPanel implements WorkspacePanel<'xy'> {
   draw(): boolean {
     const { store, axis } = this.context;
     const { x: xRef, y: yRef } = this.settings;
-    const dataset = this.chart.data.datasets[0]!;
-    dataset.data = [];
     this.pointsShown = 0;
     const xChannel = xRef && store.get(xRef.channel);
     const yChannel = yRef && store.get(yRef.channel);
     const xValues = seriesValues(xChannel, xRef?.series ?? 0);
     const yValues = seriesValues(yChannel, yRef?.series ?? 0);
-    if (xChannel && yChannel && xValues && yValues) {
-      const end = axis.state.mode === 'time' ? axis.visible().max : (xChannel.t.view().at(-1) ?? 0);
-      const rate = sampleRateOf(yChannel.t.view());
-      const tolerance = Number.isFinite(rate) ? 1.5 / rate : Infinity;
-      const pairs = pairByTime(
-        { t: xChannel.t.view(), values: xValues },
-        { t: yChannel.t.view(), values: yValues },
-        end - this.settings.trail,
-        end,
-        tolerance,
-      );
-      const stride = Math.max(1, Math.ceil(pairs.x.length / MAX_POINTS));
-      const data: { x: number; y: number }[] = [];
-      for (let i = 0; i < pairs.x.length; i += stride) data.push({ x: pairs.x[i]!, y: pairs.y[i]! });
-      dataset.data = data;
-      this.pointsShown = data.length;
-      const last = data.at(-1);
-      this.latest = last ? `x ${formatValue(last.x)} · y ${formatValue(last.y)}` : '';
-      const scales = this.chart.options.scales!;
-      scales.x!.title = { display: true, text: seriesLabel(store, xRef) };
-      scales.y!.title = { display: true, text: seriesLabel(store, yRef) };
+    if (!(xChannel && yChannel && xValues && yValues)) {
+      this.plot.show({ lines: [], y: {} });
+      return false;
     }
-    this.chart.update('none');
+    const end = axis.state.mode === 'time' ? axis.visible().max : (xChannel.t.view().at(-1) ?? 0);
+    const rate = sampleRateOf(yChannel.t.view());
+    const tolerance = Number.isFinite(rate) ? 1.5 / rate : Infinity;
+    const pairs = pairByTime(
+      { t: xChannel.t.view(), values: xValues },
+      { t: yChannel.t.view(), values: yValues },
+      end - this.settings.trail,
+      end,
+      tolerance,
+    );
+    const stride = Math.max(1, Math.ceil(pairs.x.length / MAX_POINTS));
+    const picked = (values: Float64Array) =>
+      Float64Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride]!);
+    const x = picked(pairs.x);
+    const y = picked(pairs.y);
+    this.pointsShown = x.length;
+    this.latest = x.length ? `x ${formatValue(x[x.length - 1]!)} · y ${formatValue(y[y.length - 1]!)}` : '';
+    this.plot.show({
+      lines: [{ x, y, colour: THEME.accent, label: 'xy', right: false }],
+      xTitle: seriesLabel(store, xRef),
+      y: { title: seriesLabel(store, yRef) },
+    });
     return this.pointsShown > 0;
   }
 
@@ -133,6 +132,6 @@ export class XyPanel implements WorkspacePanel<'xy'> {
   }
 
   dispose(): void {
-    this.chart.destroy();
+    this.plot.dispose();
   }
 }
