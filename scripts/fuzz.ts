@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz [-- --count N --raw N --messages N --seed S]`: the long fuzz run, against the server in
+ * `npm run fuzz [-- --count N --npz N --raw N --messages N --seed S]`: the long fuzz run, against the server in
  * its own process so its memory is its own. Mutated `.npy` files go through the codec and are uploaded;
+ * mutated `.npz` files (of ones NumPy wrote, broken in their zip structures too) are uploaded;
  * raw requests (request line, headers, upgrades) go over plain sockets; malformed and grammar-built
  * JSON messages go to both WebSockets; then slow and non-reading peers soak it, and 20 non-reading JSON
  * subscribers get 1M-float64 packets. The run fails on any crash, 5xx, hang, dropped socket, store
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fuzzJsonMessages } from '../test/fuzz/jsonFuzz.js';
+import { fuzzNpzUploads, makeNpzSeeds } from '../test/fuzz/npzFuzz.js';
 import { fuzzRawRequests } from '../test/fuzz/rawFuzz.js';
 import { fuzzCodec, fuzzHttp, loadSeedCorpus } from '../test/fuzz/runFuzz.js';
 import { soak } from '../test/fuzz/soak.js';
@@ -23,6 +25,7 @@ const RSS_LIMIT_MB = 300;
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
+    npz: { type: 'string', default: '2000' },
     raw: { type: 'string', default: '100000' },
     messages: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '1' },
@@ -63,6 +66,10 @@ try {
   failures.push(...http.failures);
   if (stored !== http.accepted) failures.push(`${stored} arrays stored for ${http.accepted} accepted uploads`);
   if (leftovers !== 0) failures.push(`${leftovers} temp files left behind`);
+
+  const npz = await fuzzNpzUploads(server.url, await makeNpzSeeds(), Number(values.npz), { seed, tempDir: join(dataDir, 'tmp') });
+  print('npz-upload', { ...npz, failures: npz.failures.length });
+  failures.push(...npz.failures);
 
   const raw = await fuzzRawRequests(Number(new URL(server.url).port), Number(values.raw), seed, 8);
   print('raw-requests', { ...raw, failures: raw.failures.length });

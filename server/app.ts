@@ -92,12 +92,12 @@ export async function startServer(partial: Partial<ServerOptions>): Promise<Runn
   });
   let recordings: RecordingManager;
   try {
-    recordings = await RecordingManager.open(options.dataDir, store, hub, options.logger);
+    recordings = await RecordingManager.open(options.dataDir, store, hub, options.logger, options.repeat);
   } catch (err) {
     await store.close();
     throw err;
   }
-  const replays = new ReplayManager(hub, recordings, options.logger);
+  const replays = new ReplayManager(hub, recordings, store, options.logger);
   const services: Services = { store, hub, recordings, replays };
   const access = resolveAccess({ host: options.host, token: options.token, noAuth: options.noAuth });
   if (access.warning) options.logger.warn(access.warning);

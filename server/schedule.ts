@@ -14,3 +14,15 @@ export const repeatWithTimer: Repeat = (ms, tick) => {
 };
 
 export const monotonicNow: Now = () => performance.now();
+
+/**
+ * Wall-clock ms at the monotonic clock's zero, to within a few µs, for sub-millisecond wall-clock times as
+ * `origin + monotonicNow()`. Taken at the moment Date.now() turns over to a new millisecond (a wait of under 1 ms), as
+ * `performance.timeOrigin` can be milliseconds off the system clock, and differently in each process.
+ */
+export function wallClockOrigin(): number {
+  const start = Date.now();
+  let now = start;
+  while (now === start) now = Date.now();
+  return now - performance.now();
+}

@@ -27,8 +27,8 @@ export const FIGURES: readonly Figure[] = [
   // The Python package's throughput against our server (python.ts reports its own lines; ours only).
   { name: 'python package', quick: false, run: (ctx) => benchPython(ctx.ours) },
   // Ours only: the reference has no recordings, replay or slicing.
-  { name: 'recording', quick: true, run: (ctx) => benchRecording(ctx.ours) },
-  { name: 'replay timing', quick: true, run: (ctx) => benchReplayTiming(ctx.ours) },
+  { name: 'recording', quick: true, run: (ctx) => benchRecording({ url: ctx.ours.url, pid: ctx.ours.child.pid }) },
+  { name: 'replay timing', quick: true, run: (ctx) => benchReplayTiming({ url: ctx.ours.url, pid: ctx.ours.child.pid }) },
   { name: 'huge array viewer', quick: false, run: (ctx) => benchHugeArrayViewer(ctx.scratch) },
   serverMemory,
 ];

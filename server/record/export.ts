@@ -8,7 +8,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { type DType, dtypeFromName, parseDescr } from '../../common/npy/dtype.js';
 import { type NpyHeader, encodeNpyHeader, parseNpyHeader } from '../../common/npy/header.js';
 import { BatchedWriter } from '../store/batchedWriter.js';
-import { type LoggedPacket, readLog } from './packetLog.js';
+import { type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
 
 export interface ExportedArray {
   readonly name: string;
@@ -94,8 +94,8 @@ export async function exportLog(logPath: string, channels: readonly string[], te
     for await (const packet of readLog(logPath)) {
       const [y, x, t, seq] = files[ofRecord[record++]!]!;
       await write(y!, columnMajor(packet));
-      await write(x!, float64Bytes(packet.x));
-      await write(t!, float64Bytes(packet.t));
+      await write(x!, float64LeBytes(packet.x));
+      await write(t!, float64LeBytes(packet.t));
       await write(seq!, seqBytes(packet.meta.seq, packet.t.length));
     }
     const out: ExportedArray[] = [];
@@ -127,18 +127,12 @@ async function write(file: OpenArray, bytes: Uint8Array): Promise<void> {
   await file.writer.write(bytes);
 }
 
-function float64Bytes(values: Float64Array): Uint8Array {
-  // Logged x and t are little-endian float64, as `<f8` in the header says; copies keep NaN payloads exact.
-  const out = new Uint8Array(values.byteLength);
-  const view = new DataView(out.buffer);
-  values.forEach((value, i) => view.setFloat64(8 * i, value, true));
-  return out;
-}
-
 function seqBytes(seq: number, n: number): Uint8Array {
   const out = new Uint8Array(8 * n);
   const view = new DataView(out.buffer);
-  for (let i = 0; i < n; i++) view.setBigInt64(8 * i, BigInt(seq), true);
+  view.setBigInt64(0, BigInt(seq), true);
+  // Every sample of a packet has its seq: the first 8 bytes, repeated.
+  for (let filled = 8; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
   return out;
 }
 

@@ -3,8 +3,18 @@
  *
  *     uint32 LE  body length
  *     uint32 LE  CRC-32 of the body
- *     body:      uint32 LE meta length, meta JSON {"c": channel index, "seq", "descr", "shape", "fortran"},
- *                x (float64 LE, n), t (float64 LE, n), y's data bytes as the producer sent them
+ *     body (all little-endian):
+ *       uint32 channel index, float64 seq, float64 timestamp,
+ *       uint8 ndim (1 or 2), uint8 Fortran order, uint8 x encoding, uint8 t encoding, uint32 shape[ndim],
+ *       uint8 descr length, descr (ASCII),
+ *       x: RAMP float64 x0 (x[i] = x0 + i) | FULL n float64
+ *       t: CONSTANT float64 t0 | SPREAD float64 end (spread from the channel's previous record's last time, as the
+ *          channel spreads them) | RATE float64 t0, float64 rate (t[i] = t0 + i / rate) | FULL n float64
+ *       y's data bytes as the producer sent them
+ *
+ * The short x and t encodings are used only when they give back exactly the same float64 bits, so a packet whose x
+ * and t the server made costs its y bytes and a few dozen more, and nothing is rounded. A record is written as
+ * pieces (its head, then the packet's own x, t and y memory), so nothing is copied on the way to `writev`.
  *
  * A crash can only cut the file short or leave a torn last record; the reader stops at the first record that is
  * incomplete or fails its CRC, so everything before it (all that was fsynced) is read back.
@@ -14,6 +24,7 @@ import { crc32 } from 'node:zlib';
 import type { NpyArray } from '../../common/npy/codec.js';
 import { parseDescr } from '../../common/npy/dtype.js';
 import type { StreamPacket } from '../stream/packet.js';
+import { SequentialReader } from './sequentialReader.js';
 
 export interface RecordMeta {
   /** Index of the channel in the recording's channel list. */
@@ -32,72 +43,188 @@ export interface LoggedPacket {
   readonly y: NpyArray;
 }
 
-const PREFIX = 8;
-
-/** The bytes of one record. */
-export function encodeRecord(channelIndex: number, seq: number, packet: StreamPacket): Buffer {
-  const { header, data } = packet.y;
-  const meta: RecordMeta = {
-    c: channelIndex,
-    seq,
-    descr: header.dtype.descr,
-    shape: [...header.shape],
-    fortran: header.fortranOrder,
-    timestamp: packet.timestamp,
-  };
-  const metaBytes = Buffer.from(JSON.stringify(meta));
-  const n = packet.t.length;
-  const bodyLength = 4 + metaBytes.length + 16 * n + data.byteLength;
-  const out = Buffer.allocUnsafe(PREFIX + bodyLength);
-  out.writeUInt32LE(bodyLength, 0);
-  out.writeUInt32LE(metaBytes.length, PREFIX);
-  metaBytes.copy(out, PREFIX + 4);
-  let offset = PREFIX + 4 + metaBytes.length;
-  offset = copyFloat64(packet.x, out, offset);
-  offset = copyFloat64(packet.t, out, offset);
-  out.set(data, offset);
-  out.writeUInt32LE(crc32(out.subarray(PREFIX)), 4);
-  return out;
+/** One record: its pieces in order, and their total length. */
+export interface EncodedRecord {
+  readonly pieces: Uint8Array[];
+  readonly bytes: number;
 }
+
+const PREFIX = 8;
+const X_FULL = 0;
+const X_RAMP = 1;
+const T_FULL = 0;
+const T_CONSTANT = 1;
+const T_SPREAD = 2;
+const T_RATE = 3;
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function copyFloat64(values: Float64Array, out: Buffer, offset: number): number {
-  if (littleEndianHost) out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
-  else values.forEach((value, i) => out.writeDoubleLE(value, offset + 8 * i));
-  return offset + values.byteLength;
+/** The same float64 (NaN never is): a quick check of one value before comparing whole arrays bit for bit. */
+function same(a: number, b: number): boolean {
+  return a === b && (a !== 0 || Object.is(a, b));
 }
 
-function decodeRecord(body: Buffer): LoggedPacket {
-  const metaLength = body.readUInt32LE(0);
-  const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as RecordMeta;
-  const n = meta.shape.at(-1)!;
-  let offset = 4 + metaLength;
-  const x = readFloat64(body, offset, n);
-  offset += 8 * n;
-  const t = readFloat64(body, offset, n);
-  offset += 8 * n;
-  const dtype = parseDescr(meta.descr);
-  const count = meta.shape.reduce((a, b) => a * b, 1);
-  const data = body.subarray(offset, offset + count * dtype.itemsize);
+// The formulas of the short encodings, each filling an array; the reader rebuilds with the same function.
+function fillRamp(out: Float64Array, x0: number): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = x0 + i;
+  return out;
+}
+
+/** The channel's spreading of n samples over (start, end], the last one exactly at end (see Channel.sampleTimes). */
+function fillSpread(out: Float64Array, start: number, end: number): Float64Array {
+  const n = out.length;
+  const step = (end - start) / n;
+  for (let i = 0; i < n - 1; i++) out[i] = start + (i + 1) * step;
+  out[n - 1] = end;
+  return out;
+}
+
+function fillRate(out: Float64Array, t0: number, rate: number): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = t0 + i / rate;
+  return out;
+}
+
+let scratch = new Float64Array(0);
+
+/** Whether `fill` gives exactly `values`, bit for bit (built in a reused scratch array and compared with memcmp). */
+function rebuilds(values: Float64Array, fill: (out: Float64Array) => Float64Array): boolean {
+  if (scratch.length < values.length) scratch = new Float64Array(values.length);
+  const built = fill(scratch.subarray(0, values.length));
+  return Buffer.from(built.buffer, built.byteOffset, built.byteLength).equals(
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  );
+}
+
+function timeEncoding(t: Float64Array, previousEnd: number | undefined): { kind: number; params: number[] } {
+  const n = t.length;
+  if (n === 0) return { kind: T_FULL, params: [] };
+  const t0 = t[0]!;
+  const end = t[n - 1]!;
+  if (same(end, t0) && rebuilds(t, (out) => out.fill(t0))) return { kind: T_CONSTANT, params: [t0] };
+  if (previousEnd !== undefined && rebuilds(t, (out) => fillSpread(out, previousEnd, end))) return { kind: T_SPREAD, params: [end] };
+  const rate = producerRate(t);
+  if (rate !== undefined) return { kind: T_RATE, params: [t0, rate] };
+  return { kind: T_FULL, params: [] };
+}
+
+/**
+ * The rate r for which t[i] = t[0] + i / r exactly, if there is one a producer would give: the packet does not carry
+ * it, but its span gives it to about seven digits, and rates are round numbers (1000, 44100, 12.5), so the estimate
+ * is tried rounded to 1, 2, … 12 significant digits (checking the last sample first, so a wrong guess costs little).
+ */
+function producerRate(t: Float64Array): number | undefined {
+  const n = t.length;
+  const t0 = t[0]!;
+  const estimate = (n - 1) / (t[n - 1]! - t0);
+  if (!(Number.isFinite(estimate) && estimate > 0)) return undefined;
+  for (let digits = 1; digits <= 12; digits++) {
+    const rate = Number(estimate.toPrecision(digits));
+    if (same(t[n - 1]!, t0 + (n - 1) / rate) && rebuilds(t, (out) => fillRate(out, t0, rate))) return rate;
+  }
+  return undefined;
+}
+
+/** float64 values as little-endian bytes: a view of their memory on a little-endian host (no copy). */
+export function float64LeBytes(values: Float64Array): Uint8Array {
+  if (littleEndianHost) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const out = Buffer.allocUnsafe(values.byteLength);
+  values.forEach((value, i) => out.writeDoubleLE(value, 8 * i));
+  return out;
+}
+
+/**
+ * The record of one packet. `previousEnd` is the last sample time of the channel's previous record in this log
+ * (undefined for its first), which the reader will know too.
+ */
+export function encodeRecord(channelIndex: number, seq: number, packet: StreamPacket, previousEnd: number | undefined): EncodedRecord {
+  const { header, data } = packet.y;
+  const { x, t } = packet;
+  const n = t.length;
+  const xRamp = n > 0 && rebuilds(x, (out) => fillRamp(out, x[0]!));
+  const time = timeEncoding(t, previousEnd);
+  const descr = header.dtype.descr;
+  const shape = header.shape;
+  const headLength = PREFIX + 4 + 8 + 8 + 4 + 4 * shape.length + 1 + descr.length + (xRamp ? 8 : 0) + 8 * time.params.length;
+  const head = Buffer.allocUnsafe(headLength);
+  let at = PREFIX;
+  at = head.writeUInt32LE(channelIndex, at);
+  at = head.writeDoubleLE(seq, at);
+  at = head.writeDoubleLE(packet.timestamp, at);
+  at = head.writeUInt8(shape.length, at);
+  at = head.writeUInt8(header.fortranOrder ? 1 : 0, at);
+  at = head.writeUInt8(xRamp ? X_RAMP : X_FULL, at);
+  at = head.writeUInt8(time.kind, at);
+  for (const size of shape) at = head.writeUInt32LE(size, at);
+  at = head.writeUInt8(descr.length, at);
+  at += head.write(descr, at, 'latin1');
+  if (xRamp) at = head.writeDoubleLE(x[0]!, at);
+  for (const param of time.params) at = head.writeDoubleLE(param, at);
+  const pieces: Uint8Array[] = [head];
+  if (!xRamp) pieces.push(float64LeBytes(x));
+  if (time.kind === T_FULL) pieces.push(float64LeBytes(t));
+  pieces.push(data);
+  let bytes = 0;
+  let crc = crc32(head.subarray(PREFIX));
+  for (const piece of pieces) bytes += piece.byteLength;
+  for (const piece of pieces.slice(1)) crc = crc32(piece, crc);
+  head.writeUInt32LE(bytes - PREFIX, 0);
+  head.writeUInt32LE(crc, 4);
+  return { pieces, bytes };
+}
+
+/** n little-endian float64 values from `offset`, into a fresh (aligned) array. */
+export function readFloat64(body: Buffer, offset: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  if (littleEndianHost) new Uint8Array(out.buffer).set(body.subarray(offset, offset + 8 * n));
+  else for (let i = 0; i < n; i++) out[i] = body.readDoubleLE(offset + 8 * i);
+  return out;
+}
+
+/** A record's body back as a packet; `previousEnd` as given to encodeRecord. */
+function decodeRecord(body: Buffer, previousEnd: (channel: number) => number | undefined): LoggedPacket {
+  let at = 0;
+  const c = body.readUInt32LE(at);
+  const seq = body.readDoubleLE((at += 4));
+  const timestamp = body.readDoubleLE((at += 8));
+  const ndim = body.readUInt8((at += 8));
+  const fortran = body.readUInt8(++at) === 1;
+  const xKind = body.readUInt8(++at);
+  const tKind = body.readUInt8(++at);
+  at++;
+  const shape: number[] = [];
+  for (let i = 0; i < ndim; i++, at += 4) shape.push(body.readUInt32LE(at));
+  const descrLength = body.readUInt8(at++);
+  const descr = body.toString('latin1', at, (at += descrLength));
+  const n = shape.at(-1)!;
+  const param = () => {
+    const value = body.readDoubleLE(at);
+    at += 8;
+    return value;
+  };
+  const full = () => {
+    const values = readFloat64(body, at, n);
+    at += 8 * n;
+    return values;
+  };
+  const x = xKind === X_RAMP ? fillRamp(new Float64Array(n), param()) : full();
+  let t: Float64Array;
+  if (tKind === T_CONSTANT) t = new Float64Array(n).fill(param());
+  else if (tKind === T_SPREAD) t = fillSpread(new Float64Array(n), previousEnd(c)!, param());
+  else if (tKind === T_RATE) t = fillRate(new Float64Array(n), param(), param());
+  else t = full();
+  const dtype = parseDescr(descr);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const data = body.subarray(at, at + count * dtype.itemsize);
   return {
-    meta,
+    meta: { c, seq, descr, shape, fortran, timestamp },
     x,
     t,
     y: {
-      header: { version: 1, dtype, fortranOrder: meta.fortran, shape: meta.shape, dataOffset: 0, count, dataBytes: data.byteLength },
+      header: { version: 1, dtype, fortranOrder: fortran, shape, dataOffset: 0, count, dataBytes: data.byteLength },
       data,
     },
   };
 }
-
-function readFloat64(body: Buffer, offset: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = body.readDoubleLE(offset + 8 * i);
-  return out;
-}
-
-const CHUNK = 4 * 2 ** 20;
 
 /** Every intact record of the log, in order; stops quietly at a torn or missing tail. */
 export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
@@ -108,29 +235,21 @@ export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
+  const lastTime = new Map<number, number>();
   try {
-    let buffer = Buffer.alloc(0);
-    let position = 0;
-    let ended = false;
-    const fill = async (needed: number): Promise<boolean> => {
-      while (buffer.length < needed && !ended) {
-        const chunk = Buffer.allocUnsafe(Math.max(CHUNK, needed - buffer.length));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-        if (bytesRead === 0) ended = true;
-        position += bytesRead;
-        buffer = Buffer.concat([buffer, chunk.subarray(0, bytesRead)]);
-      }
-      return buffer.length >= needed;
-    };
+    const reader = new SequentialReader(handle);
     for (;;) {
-      if (!(await fill(PREFIX))) return;
-      const bodyLength = buffer.readUInt32LE(0);
-      const crc = buffer.readUInt32LE(4);
-      if (!(await fill(PREFIX + bodyLength))) return;
-      const body = buffer.subarray(PREFIX, PREFIX + bodyLength);
+      const prefix = await reader.peek(PREFIX);
+      if (prefix.length < PREFIX) return;
+      const bodyLength = prefix.readUInt32LE(0);
+      const crc = prefix.readUInt32LE(4);
+      const record = await reader.take(PREFIX + bodyLength);
+      if (record.length < PREFIX + bodyLength) return;
+      const body = record.subarray(PREFIX);
       if (crc32(body) !== crc) return;
-      yield decodeRecord(body);
-      buffer = buffer.subarray(PREFIX + bodyLength);
+      const packet = decodeRecord(body, (channel) => lastTime.get(channel));
+      if (packet.t.length > 0) lastTime.set(packet.meta.c, packet.t[packet.t.length - 1]!);
+      yield packet;
     }
   } finally {
     await handle.close();

@@ -1,16 +1,19 @@
 /**
- * Recordings: channels' packets appended to a log on disk as they arrive (fsynced at least every 500 ms), exported
- * into stored arrays (one group per recording) when stopped. A recording the server was running when it died is found
- * at the next start and finished from its log, with stop reason "interrupted".
+ * Recordings: channels' packets appended to a log on disk as they arrive (fsynced every 500 ms), exported into stored
+ * arrays (one group per recording) when stopped, after which the log is deleted: a finished recording is stored once,
+ * as its arrays. Finishing is redone from the log until the recording is durably marked finished, so a crash at any
+ * step of it loses nothing: at the next start, a recording not marked finished (the server died while recording, or
+ * while finishing) is finished from its log with stop reason "interrupted", and a finished one's leftover log is deleted.
  */
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingInfo } from '../../common/protocol.js';
 import type { Logger } from '../logger.js';
+import { type Repeat, repeatWithTimer } from '../schedule.js';
 import type { ArrayStore } from '../store/arrayStore.js';
 import { newGroupId } from '../store/groups.js';
 import type { PacketSink } from '../stream/channel.js';
-import { NotFoundError } from '../stream/errors.js';
+import { NotFoundError, StateError } from '../stream/errors.js';
 import type { EncodedPacket } from '../stream/packet.js';
 import { exportLog } from './export.js';
 import { LogWriter } from './logWriter.js';
@@ -23,6 +26,12 @@ export interface PacketSource {
   /** The channel's packets of the last `seconds`, oldest first (empty if it has none). */
   recent(channel: string, seconds: number): EncodedPacket[];
   readonly lookbackSeconds: number;
+}
+
+/** A finished recording's channels and the indexes of its stored arrays, by name (`"{channel}/y"`, `"{channel}@1/t"`…). */
+export interface RecordingArrays {
+  readonly channels: readonly string[];
+  readonly arrays: ReadonlyMap<string, number>;
 }
 
 export interface StartRecording {
@@ -55,6 +64,8 @@ const META = 'recording.json';
 class ActiveRecording {
   packets = 0;
   private readonly detachers: (() => void)[] = [];
+  /** Per channel, the last sample time of its last record in the log (for encodeRecord). */
+  private readonly lastTime = new Map<number, number>();
   private limitTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -71,8 +82,12 @@ class ActiveRecording {
     if (this.file.max_seconds !== null) this.limitTimer = setTimeout(() => this.onLimit('max_seconds'), this.file.max_seconds * 1000);
   }
 
-  private append(channelIndex: number, packet: EncodedPacket): void {
-    if (this.writer.append(encodeRecord(channelIndex, packet.seq, packet.packet), channelIndex, packet.seq)) this.packets++;
+  private append(channelIndex: number, { seq, packet }: EncodedPacket): void {
+    const record = encodeRecord(channelIndex, seq, packet, this.lastTime.get(channelIndex));
+    if (this.writer.append(record, channelIndex, seq)) {
+      this.packets++;
+      if (packet.t.length > 0) this.lastTime.set(channelIndex, packet.t[packet.t.length - 1]!);
+    }
     if (this.file.max_bytes !== null && this.writer.bytes >= this.file.max_bytes) this.onLimit('max_bytes');
   }
 
@@ -93,19 +108,27 @@ export class RecordingManager {
     private readonly store: ArrayStore,
     private readonly source: PacketSource,
     private readonly logger: Logger,
+    private readonly repeat: Repeat,
   ) {
     this.dir = join(dataDir, 'recordings');
   }
 
   /** Loads what is on disk and finishes any recording a previous run left unfinished. */
-  static async open(dataDir: string, store: ArrayStore, source: PacketSource, logger: Logger): Promise<RecordingManager> {
-    const manager = new RecordingManager(dataDir, store, source, logger);
+  static async open(
+    dataDir: string,
+    store: ArrayStore,
+    source: PacketSource,
+    logger: Logger,
+    repeat: Repeat = repeatWithTimer,
+  ): Promise<RecordingManager> {
+    const manager = new RecordingManager(dataDir, store, source, logger, repeat);
     await mkdir(manager.dir, { recursive: true });
     for (const id of await readdir(manager.dir)) {
       try {
         const file = JSON.parse(await readFile(join(manager.dir, id, META), 'utf8')) as RecordingFile;
         manager.files.set(file.id, file);
         if (file.finished === null) await manager.finish(file, 'interrupted');
+        else await rm(manager.logFile(file), { force: true });
       } catch (err) {
         logger.warn(`skipping recording ${id}: ${(err as Error).message}`);
       }
@@ -131,7 +154,7 @@ export class RecordingManager {
     };
     await mkdir(join(this.dir, id), { recursive: true });
     await this.save(file);
-    const writer = await LogWriter.open<number>(join(this.dir, id, LOG));
+    const writer = await LogWriter.open<number>(join(this.dir, id, LOG), this.repeat);
     const recording = new ActiveRecording(
       file,
       writer,
@@ -167,10 +190,11 @@ export class RecordingManager {
     return this.describe(this.require(id));
   }
 
-  /** The log of a recording, for replay. */
-  logPath(id: string): { path: string; channels: string[] } {
+  /** The stored arrays of a finished recording, by name (for replay). */
+  arrays(id: string): RecordingArrays {
     const file = this.require(id);
-    return { path: join(this.dir, id, LOG), channels: file.channels };
+    if (file.finished === null) throw new StateError(`recording ${id} is still recording; stop it before replaying`);
+    return { channels: file.channels, arrays: new Map(this.store.groupArrays(id).map((info) => [info.name, info.index])) };
   }
 
   /** Stops every active recording, e.g. when the server shuts down. */
@@ -184,22 +208,27 @@ export class RecordingManager {
     return file;
   }
 
+  private logFile(file: RecordingFile): string {
+    return join(this.dir, file.id, LOG);
+  }
+
   private async finish(file: RecordingFile, reason: string): Promise<RecordingInfo> {
     const recording = this.active.get(file.id);
     if (recording) {
       recording.detach();
       await recording.writer.close();
       this.active.delete(file.id);
-      file.packets = recording.packets;
       file.bytes = recording.writer.bytes;
       file.lost = recording.writer.lost;
       file.durable_seq = this.durableSeqs(file, recording);
     }
-    const logPath = join(this.dir, file.id, LOG);
+    const logPath = this.logFile(file);
+    // Arrays committed by a finishing that a crash cut short are dropped: they are made again from the log.
+    for (const info of this.store.groupArrays(file.id)) await this.store.delete(info.index);
     const exported = await exportLog(logPath, file.channels, () => this.store.tempPath());
+    file.packets = exported.packets;
     if (!recording) {
       // Interrupted: what counts is what the log holds.
-      file.packets = exported.packets;
       file.durable_seq = exported.lastSeq;
       file.bytes = (await stat(logPath).catch(() => ({ size: 0 }))).size;
     }
@@ -212,6 +241,8 @@ export class RecordingManager {
     file.finished = new Date().toISOString();
     file.stop_reason = reason;
     await this.save(file);
+    // Durably finished: the arrays are now the only copy.
+    await rm(logPath, { force: true });
     return this.describe(file);
   }
 

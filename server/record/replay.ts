@@ -1,17 +1,22 @@
 /**
- * Replays a recording into live channels `<prefix><channel>`: each packet is published when its first sample's
- * recorded time comes round again, shifted to now and scaled by `speed` (per channel, from that channel's first sample).
+ * Replays a finished recording into live channels `<prefix><channel>`, reading its stored arrays: each packet is
+ * published when its first sample's recorded time comes round again, shifted to now and scaled by `speed` (per channel,
+ * from that channel's first sample). Channels are merged in due-time order. Due times are fixed on the monotonic clock
+ * when the replay starts, so a late packet never delays the ones after it.
  */
 import type { ReplayInfo } from '../../common/protocol.js';
 import type { Logger } from '../logger.js';
+import type { Now } from '../schedule.js';
+import { monotonicNow, wallClockOrigin } from '../schedule.js';
+import type { ArrayStore } from '../store/arrayStore.js';
 import { newGroupId } from '../store/groups.js';
 import type { Channel } from '../stream/channel.js';
-import { NotFoundError, StateError } from '../stream/errors.js';
+import { NotFoundError } from '../stream/errors.js';
 import type { StreamHub } from '../stream/hub.js';
 import { checkChannelName } from '../stream/hub.js';
 import { toPacket } from '../stream/ingest.js';
-import { readLog } from './packetLog.js';
 import type { RecordingManager } from './recordings.js';
+import { StoredChannel, type StoredPacket } from './storedPackets.js';
 
 export interface StartReplay {
   recording: string;
@@ -20,20 +25,45 @@ export interface StartReplay {
   loop: boolean;
 }
 
-const MAX_TIMING_SAMPLES = 100_000;
+/** Waits until `due` (ms on the monotonic clock), or less if `wake` is called; injectable so tests run without waiting. */
+export type WaitUntil = (due: number, now: Now) => { done: Promise<void>; wake: () => void };
+
+/**
+ * Node's timers count whole milliseconds, so a timer fires up to about a millisecond either side of a fractional
+ * delay; a packet due within half a millisecond therefore goes at once, which keeps the error within about ±1 ms.
+ */
+export const waitWithTimer: WaitUntil = (due, now) => {
+  const delay = due - now();
+  if (delay <= 0.5) return { done: Promise.resolve(), wake: () => {} };
+  let wake = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, delay);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, wake };
+};
+
+interface Clock {
+  readonly now: Now;
+  /** Wall-clock ms at the monotonic clock's zero, to turn due times into sample times. */
+  readonly origin: () => number;
+  readonly waitUntil: WaitUntil;
+}
 
 class Replay {
   state: ReplayInfo['state'] = 'playing';
-  /** How late each packet was published, in ms, for the bench. */
-  readonly lateness: number[] = [];
-  private timer?: ReturnType<typeof setTimeout>;
-  private wake?: () => void;
+  private wake = () => {};
+  private readers: StoredChannel[] = [];
 
   constructor(
     readonly info: Omit<ReplayInfo, 'state'>,
     private readonly channels: Channel[],
     private readonly hub: StreamHub,
-    private readonly logPath: string,
+    private readonly openChannels: () => StoredChannel[],
+    private readonly clock: Clock,
   ) {
     for (const channel of channels) channel.publishers++;
     hub.changed();
@@ -45,6 +75,7 @@ class Replay {
       while (this.info.loop && this.state === 'playing');
     } finally {
       if (this.state === 'playing') this.state = 'finished';
+      await Promise.all(this.readers.map((reader) => reader.close()));
       this.release();
     }
   }
@@ -52,39 +83,31 @@ class Replay {
   stop(): void {
     if (this.state !== 'playing') return;
     this.state = 'stopped';
-    clearTimeout(this.timer);
-    this.wake?.();
+    this.wake();
   }
 
   private async playOnce(): Promise<void> {
-    const start = performance.now();
-    const startUnix = Date.now() / 1000;
-    const firstTime = new Map<number, number>();
-    for await (const record of readLog(this.logPath)) {
+    this.readers = this.openChannels();
+    const start = this.clock.now();
+    const startUnix = (this.clock.origin() + start) / 1000;
+    const heads: (StoredPacket | undefined)[] = await Promise.all(this.readers.map((reader) => reader.read()));
+    const firstTime = heads.map((packet) => packet?.t[0]);
+    const dueOf = (i: number) => start + ((heads[i]!.t[0]! - firstTime[i]!) / this.info.speed) * 1000;
+    for (;;) {
+      let next = -1;
+      for (let i = 0; i < heads.length; i++) if (heads[i] && (next < 0 || dueOf(i) < dueOf(next))) next = i;
+      if (next < 0 || this.state !== 'playing') return;
+      const { done, wake } = this.clock.waitUntil(dueOf(next), this.clock.now);
+      this.wake = wake;
+      await done;
       if (this.state !== 'playing') return;
-      const channelIndex = record.meta.c;
-      const t0 = firstTime.get(channelIndex) ?? record.t[0]!;
-      firstTime.set(channelIndex, t0);
-      const offset = (record.t[0]! - t0) / this.info.speed;
-      const due = start + offset * 1000;
-      await this.waitUntil(due);
-      if (this.state !== 'playing') return;
-      this.lateness.push(performance.now() - due);
-      if (this.lateness.length > MAX_TIMING_SAMPLES) this.lateness.shift();
-      const channel = this.channels[channelIndex]!;
-      const t = record.t.map((time) => startUnix + (time - t0) / this.info.speed);
-      channel.publish(toPacket(channel, { y: record.y, x: record.x, t, timestamp: t[0] }));
+      const { x, y, t: recorded } = heads[next]!;
+      const t0 = firstTime[next]!;
+      const t = recorded.map((time) => startUnix + (time - t0) / this.info.speed);
+      const channel = this.channels[next]!;
+      channel.publish(toPacket(channel, { y, x, t, timestamp: t[0] }));
+      heads[next] = await this.readers[next]!.read();
     }
-  }
-
-  /** Waits for `due` (ms, performance.now); a packet already due, or due within half a millisecond, goes at once so lateness never accumulates. */
-  private waitUntil(due: number): Promise<void> {
-    const delay = due - performance.now();
-    if (delay <= 0.5) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, delay);
-    });
   }
 
   private release(): void {
@@ -106,27 +129,31 @@ export class ReplayManager {
   constructor(
     private readonly hub: StreamHub,
     private readonly recordings: RecordingManager,
+    private readonly store: ArrayStore,
     private readonly logger: Logger,
+    private readonly clock: Clock = { now: monotonicNow, origin: wallClockOrigin, waitUntil: waitWithTimer },
   ) {}
 
   start(request: StartReplay): ReplayInfo {
-    const recording = this.recordings.get(request.recording);
-    if (recording.state !== 'finished') throw new StateError(`recording ${recording.id} is still recording; stop it before replaying`);
-    const { path, channels } = this.recordings.logPath(recording.id);
-    const names = channels.map((name) => checkChannelName(`${request.channel_prefix}${name}`.slice(0, 64)));
+    const recording = this.recordings.arrays(request.recording);
+    const path = (index: number) => this.store.npyFile(index);
+    const open = () => recording.channels.map((name) => StoredChannel.of(recording, name, path));
+    open(); // refuses at once a recording whose arrays were deleted
+    const names = recording.channels.map((name) => checkChannelName(`${request.channel_prefix}${name}`.slice(0, 64)));
     const id = `replay-${newGroupId('rec').slice(4)}`;
     const replay = new Replay(
       {
         id,
-        recording: recording.id,
-        channels: Object.fromEntries(channels.map((name, i) => [name, names[i]!])),
+        recording: request.recording,
+        channels: Object.fromEntries(recording.channels.map((name, i) => [name, names[i]!])),
         speed: request.speed,
         loop: request.loop,
         started: new Date().toISOString(),
       },
       names.map((name) => this.hub.channel(name)),
       this.hub,
-      path,
+      open,
+      this.clock,
     );
     this.replays.set(id, replay);
     replay.run().catch((err: Error) => this.logger.error(`replay ${id} failed: ${err.message}`));
@@ -145,11 +172,6 @@ export class ReplayManager {
 
   list(): ReplayInfo[] {
     return [...this.replays.values()].map((replay) => replay.describe());
-  }
-
-  /** Publish lateness in ms of each packet so far (for the bench). */
-  lateness(id: string): readonly number[] {
-    return this.require(id).lateness;
   }
 
   close(): void {

@@ -5,6 +5,7 @@
  * Zip bombs are refused by their declared total size before anything is inflated, and by their actual size while inflating.
  */
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { NpyError } from '../../common/npy/errors.js';
 
@@ -27,7 +28,7 @@ export async function readNpzMembers<T>(
     const staged: T[] = [];
     for (const entry of entries) {
       const stream = await openEntry(zip, entry);
-      staged.push(await stageMember(memberChunks(stream, entry.fileName), entry.fileName.slice(0, -'.npy'.length)));
+      staged.push(await stageMember(memberChunks(stream, entry), entry.fileName.slice(0, -'.npy'.length)));
     }
     return staged;
   } finally {
@@ -88,14 +89,23 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   );
 }
 
-/** A member's bytes; yauzl's stream errors (longer or shorter than declared, corrupt deflate data) become NpyErrors. */
-async function* memberChunks(stream: Readable, name: string): AsyncGenerator<Uint8Array> {
+/**
+ * A member's bytes; yauzl's stream errors (longer or shorter than declared, corrupt deflate data) become NpyErrors, and
+ * so does a CRC-32 other than the archive's (yauzl does not check it; NumPy's reader refuses such a member).
+ */
+async function* memberChunks(stream: Readable, entry: yauzl.Entry): AsyncGenerator<Uint8Array> {
+  const name = JSON.stringify(entry.fileName);
+  let crc = 0;
   try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
+    for await (const chunk of stream) {
+      crc = crc32(chunk as Uint8Array, crc);
+      yield chunk as Uint8Array;
+    }
   } catch (err) {
     if (err instanceof NpyError) throw err;
-    throw invalid(`member ${JSON.stringify(name)}: ${(err as Error).message}`);
+    throw invalid(`member ${name}: ${(err as Error).message}`);
   }
+  if (crc !== entry.crc32) throw invalid(`member ${name} is corrupt: its CRC-32 is not the one the archive records`);
 }
 
 /** Whether these first bytes start a zip file (local file header, or the end record of an empty zip). */
