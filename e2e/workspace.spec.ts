@@ -385,10 +385,25 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
 /** Colours in a downloaded PNG, decoded by the page: a blank or failed export has one or two. */
 async function pngColours(page: Page, path: string): Promise<{ width: number; height: number; colours: number }> {
   const bytes = [...(await readFile(path))];
+  // The e2e code is type-checked without the DOM library: just what runs in the page, typed here.
+  interface Bitmap {
+    width: number;
+    height: number;
+  }
+  interface PageCanvas {
+    getContext(kind: '2d'): {
+      drawImage(image: Bitmap, x: number, y: number): void;
+      getImageData(...box: number[]): { data: Uint8ClampedArray };
+    };
+  }
+  interface PageGlobals {
+    createImageBitmap(blob: Blob): Promise<Bitmap>;
+    OffscreenCanvas: new (width: number, height: number) => PageCanvas;
+  }
   return page.evaluate(async (bytes) => {
-    const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(image.width, image.height);
-    const context = canvas.getContext('2d')!;
+    const g = globalThis as unknown as PageGlobals;
+    const image = await g.createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const context = new g.OffscreenCanvas(image.width, image.height).getContext('2d');
     context.drawImage(image, 0, 0);
     const pixels = new Uint32Array(context.getImageData(0, 0, image.width, image.height).data.buffer);
     return { width: image.width, height: image.height, colours: new Set(pixels).size };
