@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctTicks, integerTicks, tickLabel } from './ticks.js';
+import { decadeTicks, distinctTicks, integerTicks, tickLabel } from './ticks.js';
 
 describe('tick labels', () => {
   it('keep uint64-sized ticks apart', () => {
@@ -17,5 +17,15 @@ describe('tick labels', () => {
 
   it('show only whole numbers on index axes', () => {
     expect([0, 0.5, 1, 2.5, 3].map(integerTicks)).toEqual(['0', '', '1', '', '3']);
+  });
+
+  it('label a log axis at its decades only', () => {
+    expect([1e-13, 1e-5, 0.001, 0.1, 1, 100].map(decadeTicks)).toEqual(['1e-13', '1e-5', '0.001', '0.1', '1', '100']);
+    expect([2e-5, 0.3, 50, 0, -1].map(decadeTicks)).toEqual(['', '', '', '', '']);
+  });
+
+  it('never show float noise such as -0.6000000000000001', () => {
+    const ticks = [-0.6000000000000001, -0.30000000000000004, 0].map((value) => ({ value }));
+    expect(ticks.map((t, i) => distinctTicks(t.value, i, ticks))).toEqual(['-0.6', '-0.3', '0']);
   });
 });

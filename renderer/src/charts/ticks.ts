@@ -23,3 +23,11 @@ export function integerTicks(value: number | string): string {
   const v = Number(value);
   return Number.isInteger(v) ? String(v) : '';
 }
+
+/** Log axes: powers of ten only, as `1e-5` or `0.01`, so the ticks between decades stay unlabelled. */
+export function decadeTicks(value: number | string): string {
+  const v = Number(value);
+  if (!(v > 0)) return '';
+  const exponent = Math.round(Math.log10(v));
+  return Math.abs(v / 10 ** exponent - 1) < 1e-9 ? tickLabel(v, v) : '';
+}

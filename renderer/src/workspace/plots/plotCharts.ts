@@ -4,7 +4,7 @@ import { createOffscreenLineChart, resizeChart } from '../../charts/offscreenLin
 import { columnPoints } from '../../charts/points.js';
 import { Chart } from '../../charts/setup.js';
 import { THEME, withAlpha } from '../../charts/theme.js';
-import { formatValue } from '../../data/format.js';
+import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
 import { type TimeAxisState, formatX } from '../timeAxis.js';
 import type { PlotFrame, PlotGeometry, PlotKind } from './plotProtocol.js';
 
@@ -44,18 +44,20 @@ export class PlotCharts {
       maxRotation: 0,
       autoSkipPadding: 12,
       sampleSize: TICK_SAMPLE,
+      // Labels as distinct as the tick step needs, never Chart.js's `-0.6000000000000001`.
       callback:
         kind === 'time'
           ? (value, _index, ticks) => (plot.axis ? formatX(Number(value), plot.axis.state, step(ticks)) : String(value))
           : kind === 'spectrum'
-            ? (value) => `${formatValue(Number(value))} Hz`
-            : undefined,
+            ? (value, index, ticks) => `${distinctTicks(value, index, ticks)} Hz`
+            : distinctTicks,
     };
     scales.y!.ticks = {
       sampleSize: TICK_SAMPLE,
-      ...(kind === 'spectrum' && { callback: (value: number | string) => formatValue(Number(value)) }),
+      // The spectrum's log axis: each decade's tick on its own, as `1e-5` rather than `1.0000e-5`.
+      callback: kind === 'spectrum' ? decadeTicks : distinctTicks,
     };
-    scales.y2.ticks = { sampleSize: TICK_SAMPLE };
+    scales.y2.ticks = { sampleSize: TICK_SAMPLE, callback: distinctTicks };
     this.plots.set(id, plot);
   }
 
