@@ -4,10 +4,11 @@
     python3 scripts/bench/python_bench.py --server http://127.0.0.1:8000
 
 Prints one JSON line per figure:
-- `python_log`: `ch.log()` of single float64 samples, each with its own time; every value and time is
-  checked by the subscriber; target >= 500,000 samples/s with 0 dropped.
-- `python_send`: `ch.send()` of 1,000-sample float32 packets; every seq and first value checked;
-  target >= 5,000 packets/s.
+- `python_log`: `ch.log()` of single float64 samples, each with its own time, offered at the target
+  rate (`--log-rate`); every value and time is checked by the subscriber; target >= 500,000 samples/s
+  sustained with 0 dropped.
+- `python_send`: `ch.send()` of 1,000-sample float32 packets offered at `--send-rate`; every seq and
+  first value checked; target >= 5,000 packets/s with 0 dropped.
 The rate is what arrived at the subscriber divided by the time from the first call to the last arrival.
 """
 
@@ -108,15 +109,31 @@ def measure(server: str, name: str, mode: str, count: int, produce) -> tuple:
     return channel, elapsed, timings, result
 
 
-def bench_log(server: str, count: int) -> dict:
+def paced(count: int, per_s: float, block: int):
+    """Yields block starts, sleeping whenever the producer runs ahead of `per_s` items per second.
+
+    The target is a rate sustained end to end with nothing dropped, so the producer offers exactly
+    that rate: flat out, it fills the client's queue and the subscriber's faster than any reader drains them.
+    """
+    start = time.perf_counter()
+    for first in range(0, count, block):
+        ahead = first / per_s - (time.perf_counter() - start)
+        if ahead > 0:
+            time.sleep(ahead)
+        yield first
+
+
+def bench_log(server: str, count: int, per_s: float) -> dict:
     def produce(channel) -> None:
         log = channel.log
-        for i in range(count):
-            log(float(i), T0 + i * DT)
+        for first in paced(count, per_s, 1000):
+            for i in range(first, min(first + 1000, count)):
+                log(float(i), T0 + i * DT)
 
     channel, elapsed, timings, result = measure(server, "bench.log", "log", count, produce)
     return {
         "figure": "python_log",
+        "offered_samples_per_s": per_s,
         **timings,
         "samples": count,
         "samples_per_s": round(count / elapsed),
@@ -127,18 +144,20 @@ def bench_log(server: str, count: int) -> dict:
     }
 
 
-def bench_send(server: str, count: int, samples: int = 1000) -> dict:
+def bench_send(server: str, count: int, per_s: float, samples: int = 1000) -> dict:
     packets = [np.arange(samples, dtype=np.float32) + i for i in range(64)]
 
     def produce(channel) -> None:
-        for i in range(count):
-            y = packets[i % 64]
-            y[0] = i  # the subscriber checks that each packet's first value is its number
-            channel.send(y)
+        for first in paced(count, per_s, 50):
+            for i in range(first, min(first + 50, count)):
+                y = packets[i % 64]
+                y[0] = i  # the subscriber checks that each packet's first value is its number
+                channel.send(y)
 
     channel, elapsed, timings, result = measure(server, "bench.send", "send", count, produce)
     return {
         "figure": "python_send",
+        "offered_packets_per_s": per_s,
         **timings,
         "packets": count,
         "samples_per_packet": samples,
@@ -172,15 +191,17 @@ def main() -> None:
     parser.add_argument("--count", type=int)
     parser.add_argument("--log-samples", type=int, default=3_000_000)
     parser.add_argument("--send-packets", type=int, default=30_000)
+    parser.add_argument("--log-rate", type=float, default=550_000, help="samples/s the producer offers (10 % above the target)")
+    parser.add_argument("--send-rate", type=float, default=5_500, help="packets/s the producer offers (10 % above the target)")
     args = parser.parse_args()
     if args.subscriber:
         subscriber(args.server, args.channel, args.subscriber, args.count)
         return
     if server_has_framed_publish(args.server):
-        print(json.dumps(bench_log(args.server, args.log_samples)), flush=True)
+        print(json.dumps(bench_log(args.server, args.log_samples, args.log_rate)), flush=True)
     else:
         print(json.dumps({"figure": "python_log", "skipped": "the server lacks framed publish with sample times (CONTRACT.md)"}), flush=True)
-    print(json.dumps(bench_send(args.server, args.send_packets)), flush=True)
+    print(json.dumps(bench_send(args.server, args.send_packets, args.send_rate)), flush=True)
 
 
 if __name__ == "__main__":
