@@ -64,6 +64,16 @@ async function dragSeries(page: Page, series: string, target: Locator): Promise<
 
 const time = (...series: [string, number][]) => ({ kind: 'time', series: series.map(([channel, s]) => ({ channel, series: s })) });
 
+/** One panel of each type, on a 2-series channel `imu` and a 1-D channel `wave`. */
+const EVERY_PANEL_TYPE = [
+  time(['imu', 0], ['imu', 1]),
+  { kind: 'xy', x: { channel: 'imu', series: 0 }, y: { channel: 'imu', series: 1 } },
+  { kind: 'spectrum', series: [{ channel: 'imu', series: 1 }] },
+  { kind: 'stats', series: [{ channel: 'imu', series: 0 }] },
+  { kind: 'image', channel: 'wave' },
+  { kind: 'value', series: [{ channel: 'imu', series: 1 }] },
+];
+
 test('a layout dragged together from two channels: time plot with two y axes, XY, spectrum, waterfall; a reload restores it', async ({
   page,
 }) => {
@@ -250,14 +260,7 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
   const window = 4;
   await openWorkspace(page, {
     axis: { window: { size: window, unit: 's' } },
-    panels: [
-      time(['imu', 0], ['imu', 1]),
-      { kind: 'xy', x: { channel: 'imu', series: 0 }, y: { channel: 'imu', series: 1 } },
-      { kind: 'spectrum', series: [{ channel: 'imu', series: 1 }] },
-      { kind: 'stats', series: [{ channel: 'imu', series: 0 }] },
-      { kind: 'image', channel: 'wave' },
-      { kind: 'value', series: [{ channel: 'imu', series: 1 }] },
-    ],
+    panels: EVERY_PANEL_TYPE,
   });
 
   // Record: elapsed time and size come from the server while it runs.
@@ -415,17 +418,7 @@ test('every panel type and the whole workspace save as a PNG of what they show',
   const wave = await producer('wave', 1, 64);
   imu.run(100);
   wave.run(100);
-  const layout = {
-    panels: [
-      time(['imu', 0], ['imu', 1]),
-      { kind: 'xy', x: { channel: 'imu', series: 0 }, y: { channel: 'imu', series: 1 } },
-      { kind: 'spectrum', series: [{ channel: 'imu', series: 1 }] },
-      { kind: 'stats', series: [{ channel: 'imu', series: 0 }] },
-      { kind: 'image', channel: 'wave' },
-      { kind: 'value', series: [{ channel: 'imu', series: 1 }] },
-    ],
-  };
-  await openWorkspace(page, layout);
+  await openWorkspace(page, { panels: EVERY_PANEL_TYPE });
   await expect.poll(async () => (await workspaceStats(page)).panels.every((p) => p.pointsShown > 0)).toBe(true);
   await redrawn(page);
   for (const kind of ['time', 'xy', 'spectrum', 'stats', 'image', 'value']) {

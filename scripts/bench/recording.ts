@@ -2,13 +2,13 @@
  * Recording and replay figures: a recording keeps up with 1 M samples/s on one channel in 1,000-sample packets
  * (target: nothing lost), and replay publishes packets recorded at 1 kHz on time (target: p99 timing error ≤ 2 ms).
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { decodeDataFrame, encodeFrame } from '../../common/frames.js';
 import type { RecordingInfo, ReplayInfo } from '../../common/protocol.js';
 import { toTypedArray, typedArrayToNpy } from '../../common/npy/typed.js';
 import { wallClockOrigin } from '../../server/schedule.js';
+import { processCpuSeconds } from '../../test/helpers/serverProcess.js';
 import { percentile, report, round } from './stats.js';
 
 /** The server under test. */
@@ -53,15 +53,8 @@ async function producer(server: BenchTarget, channel: string): Promise<{ ws: Web
   };
 }
 
-/** CPU seconds (user + system) the process `pid` has used so far, from /proc (Linux); NaN without a pid. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  // Fields after the command's closing parenthesis: state is field 3, utime and stime fields 14 and 15, in clock ticks.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-const CLOCK_TICKS = 100;
+/** The server's CPU seconds so far; NaN without a pid. */
+const cpuSeconds = (pid: number | undefined): number => (pid === undefined ? NaN : processCpuSeconds(pid));
 
 /** Sends 1,000-sample packets at `samplesPerSecond` for `seconds`, then waits until the server has handled them all. */
 async function offer(server: BenchTarget, channel: string, seconds: number, samplesPerSecond: number) {

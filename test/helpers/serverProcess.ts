@@ -16,6 +16,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** CPU seconds (user + system) the process `pid` has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat, after the parenthesised command name, in clock ticks of 1/100 s.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** With `onLogLine`, the server's stderr (its warnings and errors) goes there line by line instead of to ours. */
 export async function spawnServer(dataDir: string, extraArgs: string[] = [], onLogLine?: (line: string) => void): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
@@ -43,11 +50,7 @@ export async function spawnServer(dataDir: string, extraArgs: string[] = [], onL
       const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
       return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
     },
-    cpuSeconds() {
-      // Fields 14 and 15 of /proc/PID/stat, after the parenthesised command name, in clock ticks of 1/100 s.
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
