@@ -110,13 +110,21 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
     tdur?: number;
     tid: number;
     pid: number;
-    args?: { name?: string };
+    args?: { name?: string; data?: ProfileChunk };
+    id?: string;
+  }
+  interface ProfileChunk {
+    cpuProfile?: {
+      nodes?: { id: number; parent?: number; callFrame: { functionName: string; url?: string; lineNumber: number } }[];
+      samples?: number[];
+    };
+    timeDeltas?: number[];
   }
   const session = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
   await session.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu,toplevel',
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu,toplevel,disabled-by-default-v8.cpu_profiler',
     transferMode: 'ReportEvents',
   });
   return async () => {
@@ -141,6 +149,39 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 40))
       console.log(`cpu ${round(ms).toString().padStart(8)} ms  ${key}`);
+    // V8's sampling profiler, per thread (the plot worker's too): self and total time by function.
+    // Its chunks come from a thread of their own; the `Profile` event of the same id names the thread profiled.
+    const profiled = new Map<string, string>();
+    for (const e of events) if (e.name === 'Profile') profiled.set(`${e.pid}:${e.id}`, threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid));
+    const nodes = new Map<string, { name: string; parent?: string }>();
+    const self = new Map<string, number>();
+    const total = new Map<string, number>();
+    const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
+    for (const e of events) {
+      if (e.name !== 'ProfileChunk' || !e.args?.data?.cpuProfile) continue;
+      const thread = profiled.get(`${e.pid}:${e.id}`) ?? '';
+      if (!/CrRendererMain|DedicatedWorker/.test(thread)) continue;
+      const at = (node: number) => `${e.pid}:${e.id}:${node}`;
+      for (const { id, parent, callFrame } of e.args.data.cpuProfile.nodes ?? [])
+        nodes.set(at(id), {
+          name: `${thread} ${callFrame.functionName || '(anon)'} ${callFrame.url?.split('/').pop() ?? ''}:${callFrame.lineNumber}`,
+          parent: parent === undefined ? undefined : at(parent),
+        });
+      (e.args.data.cpuProfile.samples ?? []).forEach((node, i) => {
+        const ms = (e.args!.data!.timeDeltas?.[i] ?? 0) / 1000;
+        let key: string | undefined = at(node);
+        add(self, nodes.get(key)?.name ?? key, ms);
+        const seen = new Set<string>();
+        for (; key && nodes.has(key); key = nodes.get(key)!.parent) seen.add(nodes.get(key)!.name);
+        for (const name of seen) add(total, name, ms);
+      });
+    }
+    for (const [label, map] of [
+      ['self', self],
+      ['total', total],
+    ] as const)
+      for (const [key, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 60))
+        console.log(`${label} ${round(ms).toString().padStart(8)} ms  ${key}`);
   };
 }
 

@@ -6,7 +6,8 @@ import { Chart } from '../../charts/setup.js';
 import { THEME, withAlpha } from '../../charts/theme.js';
 import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
 import { type TimeAxisState, formatX } from '../timeAxis.js';
-import type { PlotFrame, PlotGeometry, PlotKind } from './plotProtocol.js';
+import { extremePoints, linesPlugin } from './plotLines.js';
+import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
 
 Chart.register(LogarithmicScale);
 
@@ -19,22 +20,29 @@ interface Plot {
   chart: LineChart;
   /** The workspace's axis as of the last frame: time tick labels and the hover cursor. */
   axis?: { state: TimeAxisState; hover?: number };
+  /** The lines stroked by `linesPlugin` (all but bands' edges, which Chart.js fills). */
+  strokes: PlotLine[];
 }
 
 /**
  * The workspace's plots (time, spectrum, XY), drawn in one worker on canvases the panels handed
  * over: Chart.js's layout and the rasterising of lines, most of a frame without a GPU, stay off the
- * page's thread. No animation or parsing: lines arrive decimated, as columns.
+ * page's thread. No animation or parsing: lines arrive decimated, as columns. Chart.js lays out and
+ * draws the axes and fills; the lines themselves are stroked by `linesPlugin`.
  */
 export class PlotCharts {
   private readonly plots = new Map<string, Plot>();
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
-    const plot = {} as Plot;
-    const chart = (plot.chart = createOffscreenLineChart(canvas, { xTitle: '', yTitle: '' }, kind === 'time' ? [cursorPlugin(plot)] : []));
+    const plot = { strokes: [] } as unknown as Plot;
+    const plugins = [linesPlugin(() => plot.strokes), ...(kind === 'time' ? [cursorPlugin(plot)] : [])];
+    const chart = (plot.chart = createOffscreenLineChart(canvas, { xTitle: '', yTitle: '' }, plugins));
     const options = chart.options;
     options.events = [];
-    options.plugins!.tooltip = { enabled: false };
+    // No legend or tooltip in these plots (the panels' headers and readouts show both): `false` leaves
+    // the plugins out, which otherwise still build their labels on every update.
+    options.plugins!.tooltip = false as never;
+    options.plugins!.legend = false as never;
     const scales = options.scales!;
     scales.x!.title = { display: false };
     scales.y!.title = { display: false };
@@ -80,7 +88,9 @@ export class PlotCharts {
     datasets.length = frame.lines.length;
     frame.lines.forEach((line, d) => {
       const dataset = (datasets[d] ??= { data: [] });
-      dataset.data = columnPoints(line);
+      // A band's edges are filled by Chart.js; a line needs only the points its autoscale reads.
+      dataset.data = line.band ? columnPoints(line) : extremePoints(line, frame.x);
+      dataset.showLine = line.band !== undefined;
       dataset.label = line.label;
       dataset.borderColor = line.colour;
       dataset.backgroundColor = line.band ? withAlpha(line.colour, BAND_ALPHA) : line.colour;
@@ -88,6 +98,7 @@ export class PlotCharts {
       dataset.fill = line.band === 'upper' ? '+1' : false;
       dataset.yAxisID = line.right ? 'y2' : 'y';
     });
+    plot.strokes = frame.lines.filter((line) => !line.band);
     const scales = chart.options.scales!;
     scales.x!.min = frame.x?.min;
     scales.x!.max = frame.x?.max;

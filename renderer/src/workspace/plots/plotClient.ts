@@ -1,4 +1,7 @@
 import type { XRange } from '../timeAxis.js';
+
+/** Messages the worker may hold at once: one it draws and the next, which the page prepared meanwhile. */
+const IN_FLIGHT = 2;
 import {
   type FromPlotWorker,
   type PlotFrame,
@@ -11,9 +14,9 @@ import {
 /**
  * The page's side of the workspace's plots, which one worker draws on the canvases handed over to
  * it (plot.worker.ts). Panels queue what they show; the workspace sends the queue as one message
- * per frame (`flush`) and sends the next only once the worker has drawn it (`busy`, `whenIdle`),
- * so frames never queue up behind a slow worker. Emits `resize` when a plot's size changed (its
- * decimation is then too coarse or too fine).
+ * per frame (`flush`). Frames are pipelined: the page prepares and sends the next while the worker
+ * draws one, but no more (`busy`, `whenIdle`), so frames never pile up behind a slow worker. Emits
+ * `resize` when a plot's size changed (its decimation is then too coarse or too fine).
  */
 export class PlotWorkerClient extends EventTarget {
   private readonly worker = new Worker(new URL('./plot.worker.ts', import.meta.url), { type: 'module' });
@@ -49,12 +52,12 @@ export class PlotWorkerClient extends EventTarget {
     return new RemotePlot(this, id, canvas);
   }
 
-  /** A frame being drawn: the next can wait for `whenIdle`. */
+  /** A frame being drawn and the next waiting for it: a newer one can wait for `whenIdle`. */
   get busy(): boolean {
-    return this.waiting.length > 0;
+    return this.waiting.length >= IN_FLIGHT;
   }
 
-  /** Calls back once the worker has drawn every frame sent (only the latest callback). */
+  /** Calls back once the worker can take another frame (only the latest callback). */
   whenIdle(callback: () => void): void {
     this.onIdle = callback;
   }
