@@ -135,12 +135,14 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
     for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
     const sums = new Map<string, number>();
     const cpu = new Map<string, number>();
+    const count = new Map<string, number>();
     for (const e of events) {
       if (e.ph !== 'X' || !e.dur) continue;
       const thread = threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid);
       const key = `${thread} ${e.name}`;
       sums.set(key, (sums.get(key) ?? 0) + e.dur / 1000);
       cpu.set(key, (cpu.get(key) ?? 0) + (e.tdur ?? 0) / 1000);
+      count.set(key, (count.get(key) ?? 0) + 1);
     }
     for (const [key, ms] of [...sums].sort((a, b) => b[1] - a[1]).slice(0, 45))
       console.log(`${round(ms).toString().padStart(8)} ms  ${key}`);
@@ -148,7 +150,7 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
       .filter(([key]) => /CrRendererMain|DedicatedWorker/.test(key))
       .sort((a, b) => b[1] - a[1])
       .slice(0, 40))
-      console.log(`cpu ${round(ms).toString().padStart(8)} ms  ${key}`);
+      console.log(`cpu ${round(ms).toString().padStart(8)} ms  ×${count.get(key)}  ${key}`);
     // V8's sampling profiler, per thread (the plot worker's too): self and total time by function.
     // Its chunks come from a thread of their own; the `Profile` event of the same id names the thread profiled.
     const profiled = new Map<string, string>();

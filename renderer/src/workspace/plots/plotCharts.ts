@@ -1,12 +1,13 @@
-import { LogarithmicScale, type Plugin } from 'chart.js';
+import { LogarithmicScale } from 'chart.js';
 import type { LineChart } from '../../charts/lineOptions.js';
 import { createOffscreenLineChart, resizeChart } from '../../charts/offscreenLineChart.js';
 import { columnPoints } from '../../charts/points.js';
 import { Chart } from '../../charts/setup.js';
 import { THEME, withAlpha } from '../../charts/theme.js';
 import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
-import { type TimeAxisState, formatX } from '../timeAxis.js';
-import { extremePoints, linesPlugin } from './plotLines.js';
+import { type TimeAxisState, type XRange, formatX } from '../timeAxis.js';
+import { extremePoints, strokeLines } from './plotLines.js';
+import type { Point } from '../../charts/points.js';
 import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
 
 Chart.register(LogarithmicScale);
@@ -20,23 +21,35 @@ interface Plot {
   chart: LineChart;
   /** The workspace's axis as of the last frame: time tick labels and the hover cursor. */
   axis?: { state: TimeAxisState; hover?: number };
-  /** The lines stroked by `linesPlugin` (all but bands' edges, which Chart.js fills). */
+  /** The lines stroked over the axes (all but bands' edges, which Chart.js fills). */
   strokes: PlotLine[];
+  /** The canvas on the page, which each frame is the axes layer copied onto, then the lines. */
+  visible: OffscreenCanvas;
+  /** The last frame's x range, exactly (undefined: the x axis fits the data). */
+  x?: XRange;
+  /** What the axes layer (Chart.js's own canvas) shows, as `axesKey` tells it; undefined when it must be redrawn. */
+  axesKey?: string;
 }
 
 /**
  * The workspace's plots (time, spectrum, XY), drawn in one worker on canvases the panels handed
  * over: Chart.js's layout and the rasterising of lines, most of a frame without a GPU, stay off the
  * page's thread. No animation or parsing: lines arrive decimated, as columns. Chart.js lays out and
- * draws the axes and fills; the lines themselves are stroked by `linesPlugin`.
+ * draws the axes and fills on a canvas of its own, the axes layer; each frame that layer is copied
+ * onto the canvas on the page and the lines are stroked over it (`strokeLines`).
+ *
+ * Most frames change the lines but not the axes. A frame whose axes would look as the layer's do
+ * (same size, settings and autoscale extremes, an x range moved by under a pixel) keeps the layer:
+ * no Chart.js layout or drawing. Following the newest data, the x axis moves a pixel every few
+ * frames; the lines always use the frame's exact range.
  */
 export class PlotCharts {
   private readonly plots = new Map<string, Plot>();
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
-    const plot = { strokes: [] } as unknown as Plot;
-    const plugins = [linesPlugin(() => plot.strokes), ...(kind === 'time' ? [cursorPlugin(plot)] : [])];
-    const chart = (plot.chart = createOffscreenLineChart(canvas, { xTitle: '', yTitle: '' }, plugins));
+    const plot = { strokes: [], visible: canvas } as unknown as Plot;
+    const layer = new OffscreenCanvas(canvas.width, canvas.height);
+    const chart = (plot.chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' }));
     const options = chart.options;
     options.events = [];
     // No legend or tooltip in these plots (the panels' headers and readouts show both): `false` leaves
@@ -76,20 +89,33 @@ export class PlotCharts {
 
   resize(id: string, width: number, height: number, pixelRatio: number): void {
     const plot = this.plots.get(id);
-    if (plot) resizeChart(plot.chart, width, height, pixelRatio);
+    if (!plot) return;
+    resizeChart(plot.chart, width, height, pixelRatio);
+    plot.axesKey = undefined;
+    paint(plot);
   }
 
   render(frame: PlotFrame): void {
     const plot = this.plots.get(frame.id);
     if (!plot) return;
-    const { chart } = plot;
     plot.axis = frame.axis;
+    plot.x = frame.x;
+    plot.strokes = frame.lines.filter((line) => !line.band);
+    const extremes = frame.lines.map((line) => (line.band ? [] : extremePoints(line, frame.x)));
+    const key = axesKey(plot, frame, extremes);
+    if (key === undefined || key !== plot.axesKey) this.updateAxes(plot, frame, extremes);
+    plot.axesKey = key;
+    paint(plot);
+  }
+
+  /** Chart.js lays out and draws the axes layer for this frame (and fills bands). */
+  private updateAxes({ chart }: Plot, frame: PlotFrame, extremes: readonly Point[][]): void {
     const datasets = chart.data.datasets;
     datasets.length = frame.lines.length;
     frame.lines.forEach((line, d) => {
       const dataset = (datasets[d] ??= { data: [] });
       // A band's edges are filled by Chart.js; a line needs only the points its autoscale reads.
-      dataset.data = line.band ? columnPoints(line) : extremePoints(line, frame.x);
+      dataset.data = line.band ? columnPoints(line) : extremes[d]!;
       dataset.showLine = line.band !== undefined;
       dataset.label = line.label;
       dataset.borderColor = line.colour;
@@ -98,7 +124,6 @@ export class PlotCharts {
       dataset.fill = line.band === 'upper' ? '+1' : false;
       dataset.yAxisID = line.right ? 'y2' : 'y';
     });
-    plot.strokes = frame.lines.filter((line) => !line.band);
     const scales = chart.options.scales!;
     scales.x!.min = frame.x?.min;
     scales.x!.max = frame.x?.max;
@@ -123,7 +148,7 @@ export class PlotCharts {
       const plot = this.plots.get(id);
       if (!plot?.axis) continue;
       plot.axis = { ...plot.axis, hover };
-      plot.chart.draw();
+      paint(plot);
     }
   }
 
@@ -137,31 +162,71 @@ export class PlotCharts {
         const scale = chart.scales[key];
         return scale ? { min: scale.min, max: scale.max } : undefined;
       };
-      out[id] = { left, right, top, bottom, x: range('x')!, y: range('y')!, y2: range('y2') };
+      out[id] = { left, right, top, bottom, x: this.plots.get(id)!.x ?? range('x')!, y: range('y')!, y2: range('y2') };
     }
     return out;
   }
 }
 
+/** The x range lines are drawn over: the frame's, or the one Chart.js fitted to the data. */
+function xRange(plot: Plot): XRange | undefined {
+  const scale = plot.chart.scales.x;
+  return plot.x ?? (scale && { min: scale.min, max: scale.max });
+}
+
+/**
+ * What the axes Chart.js draws depend on, as a string; undefined when it must draw every frame
+ * (bands, which it fills between lines; no layout yet). The x range counts in whole pixels.
+ */
+function axesKey(plot: Plot, frame: PlotFrame, extremes: readonly Point[][]): string | undefined {
+  const { chart } = plot;
+  if (!chart.chartArea || frame.lines.some((line) => line.band)) return undefined;
+  // Autoscale reads each line's lowest and highest y, and its x extent when no x range is given.
+  const limits = extremes.map((points, d) => [frame.lines[d]!.right, ...points.flatMap((p) => (frame.x ? [p.y] : [p.x, p.y]))]);
+  let x: number[] | undefined;
+  if (frame.x) {
+    // A window's span (max - min) differs in its last bits from frame to frame.
+    const span = Number((frame.x.max - frame.x.min).toPrecision(12));
+    x = [span, Math.round(frame.x.min / (span / Math.max(1, chart.chartArea.right - chart.chartArea.left)))];
+  }
+  return JSON.stringify([chart.width, chart.height, x, frame.xTitle, frame.y, frame.y2, frame.axis?.state, limits]);
+}
+
+/** The canvas on the page: the axes layer copied, then the lines and the hover cursor (time plots) over it. */
+function paint(plot: Plot): void {
+  const { chart, visible } = plot;
+  const layer = chart.canvas as unknown as OffscreenCanvas;
+  if (visible.width !== layer.width || visible.height !== layer.height) {
+    visible.width = layer.width;
+    visible.height = layer.height;
+  }
+  const context = visible.getContext('2d')!;
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.globalCompositeOperation = 'copy';
+  context.drawImage(layer, 0, 0);
+  context.globalCompositeOperation = 'source-over';
+  // Lines and cursor in CSS pixels, as Chart.js lays out.
+  const ratio = chart.currentDevicePixelRatio;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const range = xRange(plot);
+  if (!range) return;
+  strokeLines(context, chart, plot.strokes, range);
+  drawCursor(context, plot, range);
+}
+
 /** A vertical line at the workspace's hover x, in every time plot at once. */
-function cursorPlugin(plot: Plot): Plugin<'line'> {
-  return {
-    id: 'workspaceCursor',
-    afterDatasetsDraw(chart) {
-      const x = plot.axis?.hover;
-      const scale = chart.scales.x;
-      if (x === undefined || !scale || x < scale.min || x > scale.max) return;
-      const pixel = scale.getPixelForValue(x);
-      const { top, bottom } = chart.chartArea;
-      const context = chart.ctx;
-      context.save();
-      context.strokeStyle = THEME.accent;
-      context.lineWidth = 1;
-      context.beginPath();
-      context.moveTo(Math.round(pixel) + 0.5, top);
-      context.lineTo(Math.round(pixel) + 0.5, bottom);
-      context.stroke();
-      context.restore();
-    },
-  };
+function drawCursor(context: OffscreenCanvasRenderingContext2D, plot: Plot, range: XRange): void {
+  const x = plot.axis?.hover;
+  const scale = plot.chart.scales.x;
+  if (x === undefined || !scale || x < range.min || x > range.max) return;
+  const pixel = scale.left + ((x - range.min) / (range.max - range.min)) * (scale.right - scale.left);
+  const { top, bottom } = plot.chart.chartArea;
+  context.save();
+  context.strokeStyle = THEME.accent;
+  context.lineWidth = 1;
+  context.beginPath();
+  context.moveTo(Math.round(pixel) + 0.5, top);
+  context.lineTo(Math.round(pixel) + 0.5, bottom);
+  context.stroke();
+  context.restore();
 }

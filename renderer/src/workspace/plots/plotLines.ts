@@ -1,60 +1,51 @@
-import type { Chart, Plugin, Scale } from 'chart.js';
+import type { Chart } from 'chart.js';
 import type { Point } from '../../charts/points.js';
 import type { XRange } from '../timeAxis.js';
 import type { PlotLine } from './plotProtocol.js';
 
 /**
- * The workspace plots' lines, stroked with plain canvas paths after Chart.js has drawn its
- * datasets (fills) and before the cursor. Chart.js still lays out and draws the axes, grid and
- * ticks, and autoscales them from `extremePoints`; what it no longer does per frame is turn every
- * decimated point into an object, resolve options for it and walk it again to draw. That was about
- * a third of the plot worker's time per frame (profiled with NPY_BENCH_PROFILE=trace).
+ * Strokes the workspace plots' lines with plain canvas paths, over a copy of what Chart.js drew
+ * (axes, grid, fills), with the geometry of `chart`'s layout. Chart.js autoscales from `extremePoints` alone; what it no longer does per frame is turn
+ * every decimated point into an object, resolve options for it and walk it again to draw. x maps
+ * linearly onto the x scale's pixels over `range` (the frame's own range, which the axes drawn may
+ * lag by under a pixel: see PlotCharts), y through Chart.js's scale (linear or log).
  */
-export function linesPlugin(lines: () => readonly PlotLine[]): Plugin<'line'> {
-  return {
-    id: 'workspaceLines',
-    afterDatasetsDraw(chart) {
-      const x = chart.scales.x;
-      if (!x) return;
-      const { left, top, right, bottom } = chart.chartArea;
-      const context = chart.ctx;
-      context.save();
-      // Chart.js clips a line half its width outside the plot area.
-      context.beginPath();
-      context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
-      context.clip();
-      context.lineWidth = 1;
-      context.lineJoin = 'miter';
-      context.lineCap = 'butt';
-      const all = lines();
-      // Chart.js draws its first dataset last (on top): so do these.
-      for (let d = all.length - 1; d >= 0; d--) {
-        const line = all[d]!;
-        const y = chart.scales[line.right ? 'y2' : 'y'];
-        if (y) strokeLine(context, line, x, y);
-      }
-      context.restore();
-    },
-  };
-}
-
-/** One polyline; a non-finite point (a gap in the data) breaks it, as Chart.js does without `spanGaps`. */
-function strokeLine(context: Chart['ctx'], line: PlotLine, x: Scale, y: Scale): void {
+export function strokeLines(context: OffscreenCanvasRenderingContext2D, chart: Chart, lines: readonly PlotLine[], range: XRange): void {
+  const x = chart.scales.x;
+  if (!x || !(range.max > range.min)) return;
+  const { left, top, right, bottom } = chart.chartArea;
+  context.save();
+  // Chart.js clips a line half its width outside the plot area.
   context.beginPath();
-  let drawing = false;
-  for (let i = 0; i < line.x.length; i++) {
-    const px = x.getPixelForValue(line.x[i]!);
-    const py = y.getPixelForValue(line.y[i]!);
-    if (!Number.isFinite(px) || !Number.isFinite(py) || !Number.isFinite(line.y[i]!)) {
-      drawing = false;
-      continue;
+  context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
+  context.clip();
+  context.lineWidth = 1;
+  context.lineJoin = 'miter';
+  context.lineCap = 'butt';
+  const scale = (x.right - x.left) / (range.max - range.min);
+  // Chart.js draws its first dataset last (on top): so do these.
+  for (let d = lines.length - 1; d >= 0; d--) {
+    const line = lines[d]!;
+    const y = chart.scales[line.right ? 'y2' : 'y'];
+    if (!y) continue;
+    context.beginPath();
+    // A non-finite point (a gap in the data) breaks the line, as Chart.js does without `spanGaps`.
+    let drawing = false;
+    for (let i = 0; i < line.x.length; i++) {
+      const px = x.left + (line.x[i]! - range.min) * scale;
+      const py = y.getPixelForValue(line.y[i]!);
+      if (!Number.isFinite(px) || !Number.isFinite(py) || !Number.isFinite(line.y[i]!)) {
+        drawing = false;
+        continue;
+      }
+      if (drawing) context.lineTo(px, py);
+      else context.moveTo(px, py);
+      drawing = true;
     }
-    if (drawing) context.lineTo(px, py);
-    else context.moveTo(px, py);
-    drawing = true;
+    context.strokeStyle = line.colour;
+    context.stroke();
   }
-  context.strokeStyle = line.colour;
-  context.stroke();
+  context.restore();
 }
 
 /**
