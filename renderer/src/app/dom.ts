@@ -5,6 +5,11 @@ export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: 
   return element;
 }
 
+/** Sets an element's text only when it differs: the same text set again would still be laid out and painted again. */
+export function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 /** A new element with attributes (`class`, `data-testid`, …) and children. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,

@@ -7,6 +7,8 @@ import { type ColourScale, SPECIAL_COLOURS, type SpecialCounts, colourLut, cssCo
  */
 export class ColourLegend {
   readonly element: HTMLElement;
+  /** The map its elements show now (the image panel shows a range every frame, mostly in the same map). */
+  private shownMap = '';
 
   constructor(private readonly format: (value: number) => string) {
     this.element = document.createElement('div');
@@ -38,6 +40,19 @@ export class ColourLegend {
         swatch(`−Inf ${counts.negInf}`, cssColour(SPECIAL_COLOURS.negInf), 'legend-neginf', counts.negInf),
       );
     }
+    const map = `${scale.bool} ${scale.map}`;
+    const current = [...this.element.children] as HTMLElement[];
+    if (map === this.shownMap && current.length === items.length) {
+      // The same map: only numbers change, written into the elements there (new ones would be styled and laid out afresh).
+      items.forEach((item, i) => {
+        const old = current[i]!;
+        const text = item.lastChild?.nodeValue;
+        if (old.lastChild && text != null && old.lastChild.nodeValue !== text) old.lastChild.nodeValue = text;
+        if (old.dataset.value !== item.dataset.value) old.dataset.value = item.dataset.value;
+      });
+      return;
+    }
+    this.shownMap = map;
     this.element.replaceChildren(...items);
   }
 }

@@ -1,5 +1,5 @@
 import type { GroupPanelPartInitParameters, IContentRenderer } from 'dockview-core';
-import { h } from '../app/dom.js';
+import { h, setText } from '../app/dom.js';
 import { fileTimestamp, saveBlob } from '../app/download.js';
 import { seriesColour } from '../charts/theme.js';
 import type { SeriesRef } from './channelStore.js';
@@ -85,9 +85,10 @@ export class PanelHost implements IContentRenderer {
   draw(dataChanged: boolean): boolean {
     const store = this.services.context.store;
     const missing = [...new Set(this.panel.series().map((s) => s.channel))].filter((channel) => !store.get(channel)?.length);
-    this.waiting.hidden = missing.length === 0;
-    this.waiting.textContent = missing.length ? `waiting for ${missing.join(', ')}` : '';
-    this.element.dataset.waiting = String(missing.length > 0);
+    // Every frame: write only what changed, so an unchanged panel is not styled or laid out again.
+    if (this.waiting.hidden !== (missing.length === 0)) this.waiting.hidden = missing.length === 0;
+    setText(this.waiting, missing.length ? `waiting for ${missing.join(', ')}` : '');
+    if (this.element.dataset.waiting !== String(missing.length > 0)) this.element.dataset.waiting = String(missing.length > 0);
     // Labels change when a channel first arrives with its series count, names and units.
     const labels = this.panel
       .series()
@@ -95,7 +96,7 @@ export class PanelHost implements IContentRenderer {
       .join('|');
     if (labels !== this.chipLabels) this.renderChips();
     const drew = this.panel.draw(dataChanged);
-    this.readout.textContent = this.readoutText();
+    setText(this.readout, this.readoutText());
     return drew;
   }
 

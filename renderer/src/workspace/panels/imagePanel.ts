@@ -1,4 +1,4 @@
-import { h } from '../../app/dom.js';
+import { h, setText } from '../../app/dom.js';
 import { colourize, countSpecial } from '../../colour/colourMap.js';
 import { resolveRange } from '../../colour/colourRange.js';
 import { ColourScaleControl } from '../../colour/colourScaleControl.js';
@@ -111,7 +111,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     target.imageSmoothingEnabled = false;
     target.clearRect(0, 0, width, height);
     target.drawImage(this.picture, 0, 0, width, height);
-    this.note.textContent = this.image ? `${rows} × ${columns} (latest packet)` : `${rows} packets × ${columns}`;
+    setText(this.note, this.image ? `${rows} × ${columns} (latest packet)` : `${rows} packets × ${columns}`);
     return true;
   }
 

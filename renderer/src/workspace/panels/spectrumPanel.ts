@@ -1,4 +1,4 @@
-import { h } from '../../app/dom.js';
+import { h, setText } from '../../app/dom.js';
 import { decimatedColumns } from '../../charts/points.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
@@ -69,7 +69,7 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
       this.peaks.push(`${entry.label} peak ${formatValue(result.frequency[peak]!)} Hz`);
       lines.push({ x, y, colour: seriesColour(d), label: entry.label, right: false });
     });
-    this.note.textContent = size ? `${size} samples` : visible.length ? 'too few samples in view' : '';
+    setText(this.note, size ? `${size} samples` : visible.length ? 'too few samples in view' : '');
     this.plot.show({ lines, y: { log: this.settings.log } });
     this.pointsShown = points;
     return points > 0;
