@@ -7,6 +7,7 @@
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { type DType, dtypeFromName, parseDescr } from '../../common/npy/dtype.js';
 import { type NpyHeader, encodeNpyHeader, parseNpyHeader } from '../../common/npy/header.js';
+import { segmentKey } from '../../common/recordingKeys.js';
 import { BatchedWriter } from '../store/batchedWriter.js';
 import { type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
 
@@ -28,10 +29,6 @@ interface Segment {
 const FLOAT64 = dtypeFromName('float64');
 const INT64 = dtypeFromName('int64');
 
-function segmentName(channel: string, index: number): string {
-  return index === 0 ? channel : `${channel}@${index}`;
-}
-
 /** Segments of each channel, in order, and which segment each record belongs to. */
 async function planSegments(
   logPath: string,
@@ -48,7 +45,7 @@ async function planSegments(
     if (!segment || segment.dtype.descr !== meta.descr || segment.series !== series) {
       const index = counts.get(meta.c) ?? 0;
       counts.set(meta.c, index + 1);
-      segment = { key: segmentName(channels[meta.c]!, index), dtype: parseDescr(meta.descr), series, samples: 0 };
+      segment = { key: segmentKey(channels[meta.c]!, index), dtype: parseDescr(meta.descr), series, samples: 0 };
       current.set(meta.c, segment);
       segments.push(segment);
     }
