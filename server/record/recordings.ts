@@ -32,6 +32,8 @@ export interface PacketSource {
 export interface RecordingArrays {
   readonly channels: readonly string[];
   readonly arrays: ReadonlyMap<string, number>;
+  /** Per channel, the series names and units recorded with it. */
+  readonly series: Readonly<Record<string, SeriesMeta>>;
 }
 
 export interface StartRecording {
@@ -56,7 +58,12 @@ interface RecordingFile {
   bytes: number;
   lost: number;
   durable_seq: Record<string, number>;
+  /** Absent in recordings made before it was kept; kept in memory while recording, so an interrupted one has none. */
+  series?: Record<string, SeriesMeta>;
 }
+
+/** The names and units of a channel's series. */
+export type SeriesMeta = RecordingInfo['series'][string];
 
 const LOG = 'packets.log';
 const META = 'recording.json';
@@ -66,6 +73,8 @@ class ActiveRecording {
   private readonly detachers: (() => void)[] = [];
   /** Per channel, the last sample time of its last record in the log (for encodeRecord). */
   private readonly lastTime = new Map<number, number>();
+  /** Per channel, the names and units arrays last seen (by reference). */
+  private readonly seriesArrays: { names?: readonly string[]; units?: readonly string[] }[] = [];
   private limitTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -83,12 +92,23 @@ class ActiveRecording {
   }
 
   private append(channelIndex: number, { seq, packet }: EncodedPacket): void {
+    this.noteSeries(channelIndex, packet);
     const record = encodeRecord(channelIndex, seq, packet, this.lastTime.get(channelIndex));
     if (this.writer.append(record, channelIndex, seq)) {
       this.packets++;
       if (packet.t.length > 0) this.lastTime.set(channelIndex, packet.t[packet.t.length - 1]!);
     }
     if (this.file.max_bytes !== null && this.writer.bytes >= this.file.max_bytes) this.onLimit('max_bytes');
+  }
+
+  /** Keeps the channel's latest names and units; a packet carries the channel's own arrays, so unchanged ones compare equal. */
+  private noteSeries(channelIndex: number, { names, units }: EncodedPacket['packet']): void {
+    if (names === this.seriesArrays[channelIndex]?.names && units === this.seriesArrays[channelIndex]?.units) return;
+    this.seriesArrays[channelIndex] = { names, units };
+    const series = (this.file.series ??= {});
+    const channel = this.file.channels[channelIndex]!;
+    // A packet of another series count carries none; the last ones given stay (players check that they fit).
+    if (names || units) series[channel] = { names: names ? [...names] : null, units: units ? [...units] : null };
   }
 
   detach(): void {
@@ -194,7 +214,11 @@ export class RecordingManager {
   arrays(id: string): RecordingArrays {
     const file = this.require(id);
     if (file.finished === null) throw new StateError(`recording ${id} is still recording; stop it before replaying`);
-    return { channels: file.channels, arrays: new Map(this.store.groupArrays(id).map((info) => [info.name, info.index])) };
+    return {
+      channels: file.channels,
+      arrays: new Map(this.store.groupArrays(id).map((info) => [info.name, info.index])),
+      series: file.series ?? {},
+    };
   }
 
   /** Stops every active recording, e.g. when the server shuts down. */
@@ -275,6 +299,7 @@ export class RecordingManager {
       lost: recording?.writer.lost ?? file.lost,
       packets: recording?.packets ?? file.packets,
       durable_seq: recording ? this.durableSeqs(file, recording) : file.durable_seq,
+      series: file.series ?? {},
       arrays,
       group: file.id,
     };
