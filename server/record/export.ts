@@ -9,7 +9,7 @@ import { type DType, dtypeFromName, parseDescr } from '../../common/npy/dtype.js
 import { type NpyHeader, encodeNpyHeader, parseNpyHeader } from '../../common/npy/header.js';
 import { segmentKey } from '../../common/recordingKeys.js';
 import { BatchedWriter } from '../store/batchedWriter.js';
-import { type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
+import { LogFormatError, type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
 
 export interface ExportedArray {
   readonly name: string;
@@ -40,6 +40,7 @@ async function planSegments(
   const counts = new Map<number, number>();
   const ofRecord: number[] = [];
   for await (const { meta } of readLog(logPath)) {
+    if (!(meta.c < channels.length)) throw new LogFormatError(`a record is of channel ${meta.c} of ${channels.length}`);
     const series = meta.shape.length === 2 ? meta.shape[0] : undefined;
     let segment = current.get(meta.c);
     if (!segment || segment.dtype.descr !== meta.descr || segment.series !== series) {

@@ -5,7 +5,7 @@
  * step of it loses nothing: at the next start, a recording not marked finished (the server died while recording, or
  * while finishing) is finished from its log with stop reason "interrupted", and a finished one's leftover log is deleted.
  */
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingInfo } from '../../common/protocol.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +17,7 @@ import { NotFoundError, StateError } from '../stream/errors.js';
 import type { EncodedPacket } from '../stream/packet.js';
 import { exportLog } from './export.js';
 import { LogWriter } from './logWriter.js';
-import { encodeRecord } from './packetLog.js';
+import { LogFormatError, encodeRecord } from './packetLog.js';
 
 /** Where recordings get their packets: the channel hub, or later a broker. */
 export interface PacketSource {
@@ -66,6 +66,7 @@ interface RecordingFile {
 export type SeriesMeta = RecordingInfo['series'][string];
 
 const LOG = 'packets.log';
+const UNREADABLE_LOG = 'packets.unreadable.log';
 const META = 'recording.json';
 
 class ActiveRecording {
@@ -146,11 +147,11 @@ export class RecordingManager {
     for (const id of await readdir(manager.dir)) {
       try {
         const file = JSON.parse(await readFile(join(manager.dir, id, META), 'utf8')) as RecordingFile;
-        manager.files.set(file.id, file);
-        if (file.finished === null) await manager.finish(file, 'interrupted');
+        if (file.finished === null) await manager.recover(file);
         else await rm(manager.logFile(file), { force: true });
+        manager.files.set(file.id, file);
       } catch (err) {
-        logger.warn(`skipping recording ${id}: ${(err as Error).message}`);
+        logger.warn(`skipping recording ${id} until the next start: ${(err as Error).message}`);
       }
     }
     return manager;
@@ -230,6 +231,23 @@ export class RecordingManager {
     const file = this.files.get(id);
     if (!file) throw new NotFoundError(`no recording ${JSON.stringify(id)}`);
     return file;
+  }
+
+  /**
+   * Finishes a recording that a previous run left unfinished, from its log. A log this build cannot read is kept aside,
+   * untouched, and the recording marked finished with the reason: listing it as still recording would be untrue.
+   */
+  private async recover(file: RecordingFile): Promise<void> {
+    try {
+      await this.finish(file, 'interrupted');
+    } catch (err) {
+      if (!(err instanceof LogFormatError)) throw err;
+      await rename(this.logFile(file), join(this.dir, file.id, UNREADABLE_LOG));
+      file.finished = new Date().toISOString();
+      file.stop_reason = `interrupted; its log could not be read (${err.message}) and is kept as ${UNREADABLE_LOG}`;
+      await this.save(file);
+      this.logger.warn(`recording ${file.id}: ${file.stop_reason}`);
+    }
   }
 
   private logFile(file: RecordingFile): string {
