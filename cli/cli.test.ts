@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
+import { refusingPort } from '../test/helpers/refusingPort.js';
 import { HANG_MS, until } from '../test/helpers/wait.js';
 import { NpyClient, type StreamData } from '../client/index.js';
 
@@ -36,14 +37,29 @@ beforeAll(async () => {
 });
 afterAll(() => rm(bundle, { force: true }));
 
+const withServer = (args: string[]): string[] => (args.includes('--server') ? args : ['--server', server.url, ...args]);
+
 /** Runs the CLI as a shell user would, against the test server unless `--server` is given. */
 function cli(...args: string[]): Promise<Run> {
-  const withServer = args.includes('--server') ? args : ['--server', server.url, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, [bundle, ...withServer], { timeout: HANG_MS }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bundle, ...withServer(args)], { timeout: HANG_MS }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });
+}
+
+/** Runs the CLI until its first line on stdout, then presses Ctrl-C (SIGINT) as a shell user would. */
+function cliUntilFirstLine(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, [bundle, ...withServer(args)], { timeout: HANG_MS });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const hadLine = stdout.includes('\n');
+    stdout += chunk;
+    if (!hadLine && stdout.includes('\n')) child.kill('SIGINT');
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }
 
 async function subscribe(channel: string): Promise<StreamData[]> {
@@ -66,9 +82,9 @@ describe('exit status and messages', () => {
       `healthy: NPY Studio ${(await client.health()).version} at ${server.url}, 0 arrays stored, demo stream stopped\n`,
     );
 
-    const port = server.port;
-    await server.close();
+    const { port, release } = await refusingPort();
     const down = await cli('--server', `127.0.0.1:${port}`, 'health');
+    release();
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(`npy-studio-client: cannot reach http://127.0.0.1:${port}/health: connect ECONNREFUSED 127.0.0.1:${port}\n`);
   });
@@ -153,8 +169,8 @@ describe('arrays', () => {
 });
 
 describe('streams', () => {
-  it('stream --json prints seed-shaped packets from the demo, which it starts and stops again', async () => {
-    const run = await cli('stream', '--duration', '0.5', '--json');
+  it('stream --json prints seed-shaped packets from the demo, which it starts, and stops again on Ctrl-C', async () => {
+    const run = await cliUntilFirstLine('stream', '--duration', String(HANG_MS / 1000), '--json');
     expect(run.code).toBe(0);
     const packets = run.stdout
       .trim()
@@ -174,6 +190,8 @@ describe('streams', () => {
     expect(run).toMatchObject({ code: 0, stdout: '' });
     expect(run.stderr).toMatch(/published 100 packets to gen in/);
     await until(() => received.length === 100);
+    // The CLI has exited, but the server may not yet have handled its publisher's close.
+    await until(() => server.hub.existing('gen')?.publishers === 0);
     expect(received.map((d) => d.seq)).toEqual([...Array(100).keys()]);
     for (const d of received) expect(d).toMatchObject({ shape: [3, 50], dtype: 'float64' });
     expect(received[99]!.x[49]).toBe(100 * 50 - 1);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
+import { refusingPort } from '../test/helpers/refusingPort.js';
 import { until } from '../test/helpers/wait.js';
 import { ApiError, ConnectionError, NpyClient, type Progress, type StreamData } from './index.js';
 
@@ -85,10 +86,10 @@ describe('HTTP', () => {
     await expect(invalid).rejects.toMatchObject({ status: 400, detail: expect.stringContaining('Invalid numpy file') });
     await expect(client.postPacket('demo', new Float64Array(2))).rejects.toMatchObject({ status: 403 });
 
-    const port = server.port;
-    await server.close();
+    const { port, release } = await refusingPort();
     const offline = new NpyClient({ baseUrl: `http://127.0.0.1:${port}` });
     const error = await offline.health().catch((err: unknown) => err);
+    release();
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toContain(`cannot reach http://127.0.0.1:${port}/health`);
   });

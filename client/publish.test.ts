@@ -2,6 +2,7 @@ import { decodeFrame, isBareNpy } from '../common/frames.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type TestServer, startTestServer } from '../test/helpers/server.js';
+import { refusingPort } from '../test/helpers/refusingPort.js';
 import { until } from '../test/helpers/wait.js';
 import { ApiError, ConnectionError, NpyClient, type StreamData } from './index.js';
 import { encodePacket } from './publish.js';
@@ -127,13 +128,13 @@ describe('Publisher', () => {
     expect(demo.send({ y: [1] })).toBe(false);
     await expect(client.publish('no/slash').ready()).rejects.toMatchObject({ detail: expect.stringContaining('channel names') });
 
-    const port = server.port;
-    await server.close();
+    const { port, release } = await refusingPort();
     const offline = new NpyClient({ baseUrl: `http://127.0.0.1:${port}`, webSocket: (url) => new WebSocket(url) });
     const error = await offline
       .publish('lab')
       .ready()
       .catch((err: unknown) => err);
+    release();
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain('ECONNREFUSED');
   });

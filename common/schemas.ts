@@ -181,6 +181,8 @@ export const RecordingInfoSchema = v.object({
   packets: v.number(),
   /** Per channel, the last seq known to be on disk (fsynced); absent until one is. */
   durable_seq: v.record(v.string(), v.number()),
+  /** Per channel, the series names and units its producer last gave (a channel without either is absent). */
+  series: v.record(v.string(), v.object({ names: v.nullable(strings), units: v.nullable(strings) })),
   /** The stored arrays, once finished. */
   arrays: v.array(ArrayRefSchema),
   /** The group of those arrays (GET /groups/{group}). */

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type ElectronApplication, _electron, expect, test } from '@playwright/test';
 import type { DesktopBridge } from '../common/desktop.js';
 import type { HealthResponse } from '../common/protocol.js';
+import { HANG_MS } from '../test/helpers/wait.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const LISTENING = /NPY Studio server listening on (http:\/\/\S+)/;
@@ -32,7 +33,7 @@ function findElectron(): { executable: string } | { reason: string } {
   try {
     accessSync(executable, constants.X_OK);
     // As Node, the binary runs without a display, so this checks only that it can execute at all.
-    execFileSync(executable, ['--version'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 120_000, stdio: 'pipe' });
+    execFileSync(executable, ['--version'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: HANG_MS, stdio: 'pipe' });
   } catch (err) {
     return { reason: `the Electron binary at ${executable} cannot run: ${(err as Error).message}` };
   }
@@ -47,7 +48,6 @@ const executable = 'executable' in electron ? electron.executable : '';
 
 test.describe('Electron app', () => {
   test.skip(skipReason !== undefined, skipReason);
-  test.setTimeout(90_000);
 
   let dir: string;
   test.beforeAll(() => {
@@ -61,8 +61,15 @@ test.describe('Electron app', () => {
   /** Our flags plus a private user-data dir, so a running NPY Studio's single-instance lock does not interfere. */
   const appArgs = (...flags: string[]) => [ROOT, ...flags, '--data-dir', join(dir, 'data'), `--user-data-dir=${join(dir, 'user-data')}`];
 
+  /** The app, whose start and windows are waited for up to the hang deadline, not Playwright's 30 s defaults. */
+  async function launchApp(...flags: string[]): Promise<ElectronApplication> {
+    const app = await _electron.launch({ executablePath: executable, args: appArgs(...flags), cwd: ROOT, timeout: HANG_MS });
+    app.context().setDefaultTimeout(HANG_MS);
+    return app;
+  }
+
   test('the window shows the bundled UI, wired to the embedded server', async () => {
-    const app = await _electron.launch({ executablePath: executable, args: appArgs('--port', '0'), cwd: ROOT });
+    const app = await launchApp('--port', '0');
     try {
       const page = await app.firstWindow();
       await page.waitForLoadState('domcontentloaded');
@@ -90,7 +97,7 @@ test.describe('Electron app', () => {
   });
 
   test('the server runs in a utility process; when it dies, a dialog offers a restart that brings it back', async () => {
-    const app = await _electron.launch({ executablePath: executable, args: appArgs('--port', '0'), cwd: ROOT });
+    const app = await launchApp('--port', '0');
     try {
       const page = await app.firstWindow();
       await page.waitForLoadState('domcontentloaded');
@@ -167,7 +174,7 @@ function serverProcessPids(app: ElectronApplication): Promise<number[]> {
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 30 s; output:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no "listening" line within ${HANG_MS / 1000} s; output:\n${output}`)), HANG_MS);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = LISTENING.exec(output);

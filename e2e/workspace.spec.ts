@@ -4,6 +4,7 @@ import { NpyClient } from '../client/index.js';
 import type { WorkspaceStats } from '../renderer/src/app/workspaceStats.js';
 import { openApp, saveScreenshot } from './support/app.js';
 import { TestProducer, sinePackets, timedPackets } from './support/producer.js';
+import { DEFAULT_LOOKBACK } from '../server/stream/history.js';
 import { type TestServer, startTestServer } from './support/servers.js';
 import { expect, test } from './support/test.js';
 
@@ -219,6 +220,9 @@ test('an exported layout imported into a fresh page gives the same panels; a han
 });
 
 test('a panel opened in the middle of a run asks for lookback and is full at once', async ({ page }) => {
+  // A server keeping history for an hour, not 60 s: however slow the page is to subscribe, the history is still there.
+  await server.dispose();
+  server = await startTestServer({ lookback: { ...DEFAULT_LOOKBACK, seconds: 3600 } });
   const start = Math.floor(Date.now() / 1000) - 20;
   const imu = await new TestProducer(
     server.url,

@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY } from '../common/contentSecurityPolicy.js';
 import { APP_SCHEME_PRIVILEGES } from './appProtocol.js';
 import { secureWebPreferences } from './security.js';
 import { HANG_MS } from '../test/helpers/wait.js';
+import type * as SupervisorModule from './serverSupervisor.js';
 
 const { makeFakeElectron } = vi.hoisted(() => ({
   makeFakeElectron: async () => {
@@ -83,6 +84,18 @@ const { makeFakeElectron } = vi.hoisted(() => ({
   },
 }));
 vi.mock('electron', () => makeFakeElectron());
+// The app's supervisor, except that it waits as long as a test does for a server process to close before killing it:
+// the tests check that it exits 0, which a loaded machine may take longer than the app's grace to reach.
+vi.mock('./serverSupervisor.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof SupervisorModule>();
+  const { HANG_MS } = await import('../test/helpers/wait.js');
+  class PatientSupervisor extends actual.ServerSupervisor {
+    constructor(...[spawn, onUnexpectedExit]: ConstructorParameters<typeof actual.ServerSupervisor>) {
+      super(spawn, onUnexpectedExit, HANG_MS);
+    }
+  }
+  return { ...actual, ServerSupervisor: PatientSupervisor };
+});
 
 type FakeElectron = Awaited<ReturnType<typeof makeFakeElectron>>;
 

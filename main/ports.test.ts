@@ -17,24 +17,35 @@ function listen(port: number): Promise<Server> {
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
-/** A port that is free now and whose successor is free too (checked by binding both). */
-async function freePortPair(): Promise<number> {
+/**
+ * Listeners on `count` consecutive ports. A port is only known to be free while this test holds it: one probed and
+ * closed again may meanwhile be handed to another process.
+ */
+async function heldPorts(count: number): Promise<Server[]> {
   for (;;) {
-    const probe = await listen(0);
-    const port = portOf(probe);
-    await close(probe);
-    if (port >= 65535) continue;
+    const held = [await listen(0)];
     try {
-      await close(await listen(port + 1));
-      return port;
+      while (held.length < count) held.push(await listen(portOf(held[0]!) + held.length));
+      return held;
     } catch {
-      // Successor taken; try another.
+      // A following port is taken (or past 65535); try another run.
+      await Promise.all(held.map(close));
     }
   }
 }
 
+/** `listen`, which first lets go of the test's own hold on the port, so the port is free just for it. */
+function listenOn(reserved: Server[]): (port: number) => Promise<Server> {
+  return async (port) => {
+    const own = reserved.find((server) => portOf(server) === port);
+    if (own) await close(own);
+    return listen(port);
+  };
+}
+
 function close(server: Server): Promise<void> {
-  servers.splice(servers.indexOf(server), 1);
+  const index = servers.indexOf(server);
+  if (index >= 0) servers.splice(index, 1);
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
@@ -44,25 +55,24 @@ afterEach(async () => {
 
 describe('startOnFreePort', () => {
   it('uses the requested port when it is free', async () => {
-    const port = await freePortPair();
-    const choice = await startOnFreePort(listen, port);
+    const reserved = await heldPorts(1);
+    const port = portOf(reserved[0]!);
+    const choice = await startOnFreePort(listenOn(reserved), port);
     expect(portOf(choice.value)).toBe(port);
     expect(choice.busyPorts).toEqual([]);
   });
 
   it('moves to the next port when a real socket holds the requested one', async () => {
-    const port = await freePortPair();
-    await listen(port);
-    const choice = await startOnFreePort(listen, port);
+    const [busy, reserved] = await heldPorts(2);
+    const port = portOf(busy!);
+    const choice = await startOnFreePort(listenOn([reserved!]), port);
     expect(portOf(choice.value)).toBe(port + 1);
     expect(choice.busyPorts).toEqual([port]);
     expect(busyPortsNote(choice.busyPorts)).toBe(`port ${port} was busy`);
   });
 
   it('gives up after the given number of busy ports with a clear error', async () => {
-    const port = await freePortPair();
-    await listen(port);
-    await listen(port + 1);
+    const port = portOf((await heldPorts(2))[0]!);
     await expect(startOnFreePort(listen, port, 2)).rejects.toThrow(PortsBusyError);
     await expect(startOnFreePort(listen, port, 2)).rejects.toThrow(`ports ${port}-${port + 1} are all in use; pick another with --port`);
     await expect(startOnFreePort(listen, port, 1)).rejects.toThrow(`port ${port} is already in use; pick another with --port`);

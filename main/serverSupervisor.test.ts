@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { forkServerEntry } from '../test/helpers/serverProcess.js';
+import { HANG_MS } from '../test/helpers/wait.js';
 import { type ServerProcessHandle, fromChildProcess } from './serverChannel.js';
 import { ServerStartError, ServerSupervisor } from './serverSupervisor.js';
 
@@ -23,7 +24,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'npy-supervisor-'));
   children = [];
   unexpectedExit = vi.fn();
-  supervisor = new ServerSupervisor(spawn, unexpectedExit);
+  // A process that closes slowly on a loaded machine is waited for, not killed: the tests check it exits 0.
+  supervisor = new ServerSupervisor(spawn, unexpectedExit, HANG_MS);
 });
 afterEach(async () => {
   await supervisor.stop();

@@ -5,8 +5,8 @@
 import type { ServerProcessHandle } from './serverChannel.js';
 import { FromServerSchema, ServerMessageError, type ServerReady, type StartOptions, readMessage } from './serverMessages.js';
 
-/** How long a server process may take to close before it is killed. */
-const STOP_GRACE_MS = 10_000;
+/** How long a server process may take to close before it is killed, unless the supervisor is given another. */
+export const STOP_GRACE_MS = 10_000;
 
 export class ServerStartError extends Error {}
 
@@ -22,10 +22,12 @@ export class ServerSupervisor {
   /**
    * @param spawn starts a server process (utilityProcess.fork in the app)
    * @param onUnexpectedExit called when a server that was serving exits without being asked to
+   * @param stopGraceMs how long `stop()` waits for the process to close before killing it
    */
   constructor(
     private readonly spawn: () => ServerProcessHandle,
     private readonly onUnexpectedExit: (how: string) => void,
+    private readonly stopGraceMs = STOP_GRACE_MS,
   ) {}
 
   get pid(): number | undefined {
@@ -78,7 +80,7 @@ export class ServerSupervisor {
       running.stopping = true;
       running.handle.send({ type: 'shutdown' });
     }
-    const killer = setTimeout(() => running.handle.kill(), STOP_GRACE_MS);
+    const killer = setTimeout(() => running.handle.kill(), this.stopGraceMs);
     await running.exited;
     clearTimeout(killer);
   }

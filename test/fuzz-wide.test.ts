@@ -4,12 +4,14 @@ import { fuzzJsonMessages } from './fuzz/jsonFuzz.js';
 import { fuzzRawRequests } from './fuzz/rawFuzz.js';
 import { soak } from './fuzz/soak.js';
 import { type TestServer, capturingLogger, startTestServer } from './helpers/server.js';
+import { BEYOND_HANG_HEARTBEAT_MS } from './helpers/wait.js';
 
 describe('wide fuzzing (short run)', () => {
   let server: TestServer;
   const logger = capturingLogger();
   beforeAll(async () => {
-    server = await startTestServer({ logger });
+    // The soak's non-readers and flooders read nothing for as long as it runs.
+    server = await startTestServer({ logger, heartbeatMs: BEYOND_HANG_HEARTBEAT_MS });
   });
   afterAll(() => server.dispose());
 

@@ -19,6 +19,7 @@ import { type MessageSocket, Subscriber } from '../server/stream/subscriber.js';
 import { parseServerArgs, UsageError } from '../server/cliOptions.js';
 import { detailOf, rawRequest } from './fuzz/rawHttp.js';
 import { type TestServer, capturingLogger, listDir, startTestServer, uploadBytes } from './helpers/server.js';
+import { BEYOND_HANG_HEARTBEAT_MS } from './helpers/wait.js';
 import { TestClient } from './helpers/ws.js';
 
 const UPGRADE_HEADERS =
@@ -274,7 +275,8 @@ describe('memory per subscriber (high: 100 slow JSON subscribers took RSS to 3.1
 describe('replies to a client that never reads (medium: 65 MiB of pings grew RSS by 560 MB)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The client reads nothing while its 40,000 messages go out, so it cannot answer heartbeat pings either.
+    server = await startTestServer({ heartbeatMs: BEYOND_HANG_HEARTBEAT_MS });
   });
   afterAll(() => server.dispose());
 

@@ -7,7 +7,9 @@ import { decodeDataFrame } from '../common/frames.js';
 import { toTypedArray } from '../common/npy/typed.js';
 import { seededRandom } from './fuzz/mutate.js';
 import { connectProducer } from './helpers/producer.js';
+import { DEFAULT_LOOKBACK } from '../server/stream/history.js';
 import { type TestServer, startTestServer } from './helpers/server.js';
+import { until } from './helpers/wait.js';
 import { TestClient } from './helpers/ws.js';
 
 interface Seen {
@@ -62,15 +64,20 @@ function expectSeamless(packets: Seen[], last: number, what: string): void {
   ).toBe(true);
 }
 
+/** History kept far longer than any test runs: what a subscriber gets must not depend on how fast the machine is. */
+const HISTORY_SECONDS = 3600;
+
 describe('lookback seam', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ lookback: { ...DEFAULT_LOOKBACK, seconds: HISTORY_SECONDS } });
   });
   afterAll(() => server.dispose());
 
   it('subscribers joining at random moments see every seq exactly once, in order, history first', async () => {
     const random = seededRandom(2024);
+    // Connected throughout, so the channel (and its history) is kept while a producer reconnects and joins are pending.
+    const keeper = await TestClient.connect(server.url, '?channel=seam');
     let producer = await connectProducer(server.url, 'seam');
     const joining: Promise<TestClient>[] = [];
     let sent = 0;
@@ -79,7 +86,8 @@ describe('lookback seam', () => {
       const burst = 1 + Math.floor(random() * 8);
       for (let i = 0; i < burst; i++) producer.send({ y: [sent++] });
       // Not awaited: the join lands somewhere in the middle of the producer's packets.
-      if (random() < 0.35) joining.push(TestClient.connect(server.url, `?channel=seam&lookback=600${random() < 0.5 ? '&binary=1' : ''}`));
+      if (random() < 0.35)
+        joining.push(TestClient.connect(server.url, `?channel=seam&lookback=${HISTORY_SECONDS}${random() < 0.5 ? '&binary=1' : ''}`));
       if (random() < 0.1) {
         await producer.flush();
         await producer.close();
@@ -91,6 +99,7 @@ describe('lookback seam', () => {
     const clients = await Promise.all(joining);
     expect(clients.length).toBeGreaterThan(10);
     expect(reconnects).toBeGreaterThan(2);
+    expectSeamless(await seen(keeper), sent - 1, 'the subscriber connected throughout');
     for (const [i, client] of clients.entries()) expectSeamless(await seen(client), sent - 1, `subscriber ${i}`);
     // Nobody left while subscribers were there, so the history reached back to the first packet for all of them.
     for (const client of clients) expect((await seen(client))[0]!.seq).toBe(0);
@@ -98,9 +107,11 @@ describe('lookback seam', () => {
     expect((await Promise.all(clients.map(seen))).some((packets) => packets.some((p) => p.history))).toBe(true);
 
     // Everyone leaves: the channel is retired (its history dropped) but its counters are kept.
-    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all([keeper, ...clients].map((c) => c.close()));
     await producer.close();
-    const late = await TestClient.connect(server.url, '?channel=seam&lookback=600');
+    // Closed on our side; retired once the server has handled every close.
+    await until(() => server.hub.existing('seam') === undefined);
+    const late = await TestClient.connect(server.url, `?channel=seam&lookback=${HISTORY_SECONDS}`);
     producer = await connectProducer(server.url, 'seam');
     producer.send({ y: [sent++] });
     await producer.flush();
@@ -116,7 +127,7 @@ describe('lookback seam', () => {
     for (let i = 0; i < 5; i++) producer.send({ y: [i] });
     await producer.flush();
     const none = await TestClient.connect(server.url, '?channel=short&lookback=0');
-    const all = await TestClient.connect(server.url, '?channel=short&lookback=60');
+    const all = await TestClient.connect(server.url, `?channel=short&lookback=${HISTORY_SECONDS}`);
     producer.send({ y: [5] });
     await producer.flush();
     expect((await seen(none)).map((p) => [p.seq, p.history])).toEqual([[5, false]]);

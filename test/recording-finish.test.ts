@@ -2,7 +2,8 @@
  * A finished recording is stored once (its arrays; the log is deleted), a crash at any step of finishing loses
  * nothing, and replay reads the stored arrays on an injected clock: due times fixed from the start, never drifting.
  */
-import { copyFile, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../common/npy/codec.js';
@@ -10,6 +11,7 @@ import { toTypedArray, typedArrayToNpy } from '../common/npy/typed.js';
 import { SYNC_MS } from '../server/record/logWriter.js';
 import { ReplayManager, type WaitUntil } from '../server/record/replay.js';
 import { silentLogger } from '../server/logger.js';
+import { newGroupId } from '../server/store/groups.js';
 import type { EncodedPacket } from '../server/stream/packet.js';
 import { toPacket } from '../server/stream/ingest.js';
 import { ManualSchedule } from './helpers/manualSchedule.js';
@@ -112,6 +114,87 @@ describe('finishing a recording', () => {
     expect(server.store.groupArrays(started.id).some((info) => indexes.includes(info.index))).toBe(false);
     expect(await readdir(dir)).toEqual(['recording.json']);
     expect(JSON.parse(await readFile(join(dir, 'recording.json'), 'utf8'))).toMatchObject({ stop_reason: 'interrupted' });
+  });
+});
+
+/** A recording as a previous run left it when it died while recording: its recording.json unfinished, and its log. */
+async function interruptedRecording(dataDir: string, channels: string[], log: Buffer): Promise<string> {
+  const id = newGroupId('rec');
+  const dir = join(dataDir, 'recordings', id);
+  await mkdir(dir, { recursive: true });
+  const file = { id, name: id, channels, started: new Date().toISOString(), finished: null, stop_reason: null };
+  await writeFile(
+    join(dir, 'recording.json'),
+    JSON.stringify({ ...file, max_seconds: null, max_bytes: null, packets: 0, bytes: 0, lost: 0, durable_seq: {} }),
+  );
+  await writeFile(join(dir, 'packets.log'), log);
+  return id;
+}
+
+/** One log record: its length, the CRC-32 of its body, the body. */
+function logRecord(body: Buffer): Buffer {
+  const prefix = Buffer.alloc(8);
+  prefix.writeUInt32LE(body.length, 0);
+  prefix.writeUInt32LE(crc32(body), 4);
+  return Buffer.concat([prefix, body]);
+}
+
+/** A record of the first builds' log format: uint32 meta length, meta JSON, x and t as float64, y's bytes. */
+function jsonFormatRecord(c: number, seq: number, x: number[], t: number[], y: Int16Array, shape: number[]): Buffer {
+  const meta = Buffer.from(JSON.stringify({ c, seq, descr: '<i2', shape, fortran: false, timestamp: t.at(-1) }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(meta.length);
+  const float64s = (values: number[]) => Buffer.from(Float64Array.from(values).buffer);
+  return logRecord(Buffer.concat([length, meta, float64s(x), float64s(t), Buffer.from(y.buffer)]));
+}
+
+describe('recordings a previous build left unfinished', () => {
+  it("a log of the first builds' JSON record format is still read: the recording finishes with every packet", async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const log = Buffer.concat([
+      jsonFormatRecord(0, 7, [0, 1], [100, 100.5], Int16Array.from([1, 2, -1, -2]), [2, 2]),
+      jsonFormatRecord(1, 3, [0], [100.2], Int16Array.from([9]), [1]),
+      jsonFormatRecord(0, 8, [2, 3], [101, 101.5], Int16Array.from([3, 4, -3, -4]), [2, 2]),
+    ]);
+    const id = await interruptedRecording(dataDir, ['old.a', 'old.b'], log);
+    const server = await serve(dataDir);
+    expect(server.recordings.get(id)).toMatchObject({
+      state: 'finished',
+      stop_reason: 'interrupted',
+      packets: 3,
+      durable_seq: { 'old.a': 8, 'old.b': 3 },
+    });
+    const values = await storedValues(server, id);
+    expect(values['old.a/y']).toEqual([1, 2, 3, 4, -1, -2, -3, -4]);
+    expect(values['old.a/t']).toEqual([100, 100.5, 101, 101.5]);
+    expect(values['old.a/seq']).toEqual([7, 7, 8, 8]);
+    expect(values['old.b/y']).toEqual([9]);
+  });
+
+  it('a log it cannot read is kept aside untouched, and the recording says so instead of staying "recording"', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    // An intact record (its CRC holds) that claims 7 dimensions: a format this build does not know.
+    const body = Buffer.alloc(64);
+    body.writeUInt8(7, 4 + 8 + 8);
+    const log = logRecord(body);
+    const id = await interruptedRecording(dataDir, ['odd'], log);
+    let server = await serve(dataDir);
+    const info = server.recordings.get(id);
+    expect(info.state).toBe('finished');
+    expect(info.stop_reason).toMatch(
+      /^interrupted; its log could not be read \(a record has 7 dimensions\) and is kept as packets\.unreadable\.log$/,
+    );
+    expect(info.arrays).toEqual([]);
+    const dir = join(dataDir, 'recordings', id);
+    expect((await readdir(dir)).sort()).toEqual(['packets.unreadable.log', 'recording.json']);
+    expect(await readFile(join(dir, 'packets.unreadable.log'))).toEqual(log);
+    await server.close();
+    servers.splice(0);
+    server = await serve(dataDir);
+    expect(server.recordings.get(id)).toEqual(info);
+    expect(await readFile(join(dir, 'packets.unreadable.log'))).toEqual(log);
   });
 });
 

@@ -1,11 +1,12 @@
 /** The recording log: records read back bit for bit, short encodings only when exact, torn tails, batched writes and fsyncs. */
 import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dtypeFromName } from '../common/npy/dtype.js';
 import { LogWriter, SYNC_MS, WRITE_BATCH_BYTES } from '../server/record/logWriter.js';
-import { type EncodedRecord, type LoggedPacket, encodeRecord, readLog } from '../server/record/packetLog.js';
+import { type EncodedRecord, LogFormatError, type LoggedPacket, encodeRecord, readLog } from '../server/record/packetLog.js';
 import type { StreamPacket } from '../server/stream/packet.js';
 import { ManualSchedule } from './helpers/manualSchedule.js';
 
@@ -144,6 +145,28 @@ describe('log records', () => {
     expect(await seqs()).toEqual([0]);
     await rm(path);
     expect(await seqs()).toEqual([]);
+  });
+
+  it('refuses an intact record whose contents do not add up, before allocating what it claims', async () => {
+    const n = 4;
+    const good = concat(encodeRecord(0, 0, packet(new Float64Array(n), [n], ramp(0, n), atRate(0, 100, n)), undefined));
+    // Same record, claiming 2^31 samples: its x and t are formulas, so only y's length could tell. The CRC is made to hold.
+    const claiming = Buffer.from(good);
+    claiming.writeUInt32LE(2 ** 31, 8 + 4 + 8 + 8 + 4);
+    claiming.writeUInt32LE(crc32(claiming.subarray(8)), 4);
+    const path = join(dir, 'log');
+    await writeFile(path, claiming);
+    const read = async () => {
+      for await (const logged of readLog(path)) void logged;
+    };
+    await expect(read()).rejects.toThrow(new LogFormatError(`a record claims 2147483648 samples in ${good.length - 8} bytes`));
+    // One byte too many after y.
+    const longer = Buffer.concat([good.subarray(8), Buffer.from([0])]);
+    const prefix = Buffer.alloc(8);
+    prefix.writeUInt32LE(longer.length, 0);
+    prefix.writeUInt32LE(crc32(longer), 4);
+    await writeFile(path, Buffer.concat([prefix, longer]));
+    await expect(read()).rejects.toThrow(LogFormatError);
   });
 });
 

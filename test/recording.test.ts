@@ -129,6 +129,30 @@ describe('recording', () => {
     expect((await fetch(`${server.url}/replay/${replay.body.id}`, { method: 'DELETE' })).status).toBe(200);
     await sub.close();
   });
+
+  it('keeps the series names and units a producer gave, lists them with the recording, and replays them', async () => {
+    const started = await post<RecordingInfo>(`${server.url}/recordings`, { channels: ['named', 'plain'] });
+    const named = await connectProducer(server.url, 'named');
+    const plain = await connectProducer(server.url, 'plain');
+    named.send({ y: [[1], [2]], names: ['ax', 'ay'], units: 'm/s²' });
+    named.send({ y: [[3], [4]] }); // the channel's names and units hold until changed
+    plain.send({ y: [5] });
+    await Promise.all([named.flush(), plain.flush()]);
+    await Promise.all([named.close(), plain.close()]);
+    const stopped = await post<RecordingInfo>(`${server.url}/recordings/${started.body.id}/stop`);
+    expect(stopped.body.series).toEqual({ named: { names: ['ax', 'ay'], units: ['m/s²', 'm/s²'] } });
+    expect((await json<RecordingInfo>(await fetch(`${server.url}/recordings/${started.body.id}`))).series).toEqual(stopped.body.series);
+
+    const sub = await TestClient.connect(server.url, '?channel=replay.named');
+    await post(`${server.url}/replay`, { recording: started.body.id, speed: 1000 });
+    for (const y of [
+      [[1], [2]],
+      [[3], [4]],
+    ]) {
+      expect(await sub.nextOfType('data')).toMatchObject({ y, names: ['ax', 'ay'], units: ['m/s²', 'm/s²'] });
+    }
+    await sub.close();
+  });
 });
 
 describe('recording survives kill -9', () => {

@@ -5,6 +5,7 @@ import { encodeNpy } from '../common/npy/codec.js';
 import { isLoopbackHost, resolveAccess, tokenMatches } from '../server/access.js';
 import { ManualSchedule } from './helpers/manualSchedule.js';
 import { capturingLogger, startTestServer, type TestServer } from './helpers/server.js';
+import { BEYOND_HANG_HEARTBEAT_MS } from './helpers/wait.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -257,7 +258,8 @@ describe('limits', () => {
 
 describe('backpressure and dead peers', () => {
   it('drops packets for a subscriber that does not read, tells it how many, and keeps a fast one whole', async () => {
-    const server = await serve({ maxBufferedBytes: 256 * 1024, maxPublishRate: 100_000 });
+    // The slow subscriber reads nothing for a while, so it cannot answer heartbeat pings either.
+    const server = await serve({ maxBufferedBytes: 256 * 1024, maxPublishRate: 100_000, heartbeatMs: BEYOND_HANG_HEARTBEAT_MS });
     const base = server.url.replace('http', 'ws');
     const fast = new WebSocket(`${base}/ws/stream?channel=bp`);
     const slow = new WebSocket(`${base}/ws/stream?channel=bp`);

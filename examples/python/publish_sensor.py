@@ -28,9 +28,12 @@ def main(argv=None) -> int:
     parser.add_argument("--dtype", default="float32", help="numpy dtype of y (default float32)")
     parser.add_argument("--frequency", type=float, default=1.0, help="signal frequency in Hz (default 1)")
     parser.add_argument("--duration", type=float, default=None, help="seconds to run (default: until Ctrl-C)")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to wait for the server, e.g. to confirm the packets at the end (default 10)"
+    )
     args = parser.parse_args(argv)
-    if args.rate <= 0 or args.samples <= 0:
-        parser.error("--rate and --samples must be positive")
+    if args.rate <= 0 or args.samples <= 0 or args.timeout <= 0:
+        parser.error("--rate, --samples and --timeout must be positive")
 
     packets_per_second = args.rate / args.samples
     count = None if args.duration is None else max(1, round(args.duration * packets_per_second))
@@ -40,7 +43,7 @@ def main(argv=None) -> int:
         file=sys.stderr,
     )
     try:
-        session = npystudio.connect(args.server, args.token)
+        session = npystudio.connect(args.server, args.token, timeout=args.timeout)
         channel = session.channel(args.channel)
     except npystudio.ApiError as err:
         print(f"error: the server refused: {err.detail}", file=sys.stderr)

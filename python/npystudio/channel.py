@@ -16,6 +16,7 @@ from . import _ws
 from ._loop import background_loop
 from ._npy import check_packet, encode_frame, npy_bytes
 from .errors import ApiError, ServerUnreachable
+from .session import FLUSH_TIMEOUT
 
 if TYPE_CHECKING:
     from .session import Session
@@ -137,7 +138,7 @@ class Channel:
             elif len(values) >= self.batch_size:
                 self._cut()
 
-    def flush(self, timeout: Optional[float] = 30.0) -> None:
+    def flush(self, timeout: Optional[float] = FLUSH_TIMEOUT) -> None:
         """Sends what `log()` collected and returns once the server has handled every packet sent so far.
 
         Raises ApiError if the server refused any of them (its reason as `detail`), TimeoutError

@@ -43,6 +43,7 @@ def build_parser(prog: Optional[str] = None) -> argparse.ArgumentParser:
     delete.add_argument("index", type=int)
     stream = commands.add_parser("stream", help="receive a channel (the demo by default)")
     stream.add_argument("--duration", type=float, default=5.0, help="seconds to receive (default 5)")
+    stream.add_argument("--count", type=int, default=None, help="stop after this many packets, or at --duration if sooner")
     stream.add_argument("--channel", default=None, help="channel (default: the demo, started if stopped and then stopped again)")
     stream.add_argument("--lookback", type=float, default=None, help="first receive this many seconds of history")
     stream.add_argument("--json", action="store_true", help="print one JSON line per packet")
@@ -97,13 +98,16 @@ def run_stream(session: Session, args: argparse.Namespace) -> None:
     demo = args.channel in (None, "demo")
     started_here = False
     count = 0
+    if args.count is not None and args.count <= 0:
+        raise InputError("--count must be positive")
     with session.subscribe(args.channel or "demo", lookback=args.lookback) as subscription:
         try:
             if demo and not session.health().get("streaming"):
                 session.start_demo()  # after subscribing, so its first packet is ours too
                 started_here = True  # only then is it ours to stop: others may be watching the demo
-            deadline = time.monotonic() + args.duration
-            while (remaining := deadline - time.monotonic()) > 0:
+            started = time.monotonic()
+            deadline = started + args.duration
+            while count != args.count and (remaining := deadline - time.monotonic()) > 0:
                 packet = subscription.get(timeout=remaining)
                 if packet is None:
                     break
@@ -116,7 +120,7 @@ def run_stream(session: Session, args: argparse.Namespace) -> None:
         finally:
             if started_here:
                 session.stop_demo()
-    print(f"Received {count} packets in {args.duration} s")
+    print(f"Received {count} packets in {time.monotonic() - started:.1f} s")
 
 
 def run_publish(session: Session, args: argparse.Namespace) -> None:

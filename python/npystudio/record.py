@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Dict, Optional
 
 import numpy as np
 
+from .session import FLUSH_TIMEOUT
+
 if TYPE_CHECKING:
     from .session import Session
 
@@ -28,9 +30,12 @@ class Recording:
         return self.info.get("state", "")
 
     def stop(self) -> Dict[str, Any]:
-        """Stops recording (if still recording) and returns the finished recording's JSON."""
+        """Stops recording (if still recording) and returns the finished recording's JSON.
+
+        The session's channels being recorded are flushed first, waiting up to the session's timeout (at least 30 s).
+        """
         if self.state == "recording":
-            self.session.flush_all(self.info.get("channels"))
+            self.session.flush_all(self.info.get("channels"), max(FLUSH_TIMEOUT, self.session.timeout))
             self.info = self.session.request("POST", f"/recordings/{self.id}/stop").json()
         return self.info
 

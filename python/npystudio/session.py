@@ -14,6 +14,8 @@ import requests
 
 from .errors import ApiError, NpyStudioError, ServerUnreachable
 
+FLUSH_TIMEOUT = 30.0  # a flush's default wait: the queue may hold many packets, so longer than the session's 10 s
+
 if TYPE_CHECKING:  # imported lazily at run time: live data needs websockets, arrays do not
     from .channel import Channel
     from .record import Recording
@@ -247,7 +249,7 @@ class Session:
         """Active and finished recordings (`GET /recordings`)."""
         return self.request("GET", "/recordings").json()["recordings"]
 
-    def flush_all(self, names: Optional[Sequence[str]] = None, timeout: Optional[float] = 30.0) -> None:
+    def flush_all(self, names: Optional[Sequence[str]] = None, timeout: Optional[float] = FLUSH_TIMEOUT) -> None:
         """Flushes this session's open channels (those in `names`, if given)."""
         for channel in list(self._channels.values()):
             if names is None or channel.name in names:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -24,9 +26,9 @@ from npystudio._npy import encode_frame  # noqa: E402
 import numpy as np  # noqa: E402
 import requests  # noqa: E402
 
-START_TIMEOUT = 90.0  # tsx compiles the server on first start; bounded so a broken build fails, not hangs
 # How long a test waits for an event before calling it a hang: a deadline, never a measure (a busy machine is slow).
 HANG = 120.0
+START_TIMEOUT = HANG  # tsx compiles the server on first start; bounded so a broken build fails, not hangs
 
 
 class ServerProcess:
@@ -101,9 +103,18 @@ def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def session(server: ServerProcess) -> Iterator[npystudio.Session]:
-    s = npystudio.connect(server.url)
+    s = npystudio.connect(server.url, timeout=HANG)
     yield s
     s.close()
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port bound but not listening while the block runs: connections to it are refused, and no other
+    process can be handed it meanwhile (as it could a port that was probed free and closed again)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 _channel_numbers = iter(range(1_000_000))
@@ -136,11 +147,11 @@ def _probe_recordings(url: str) -> bool:
 
 def _probe_lookback(url: str) -> bool:
     """Publishes one packet, then subscribes with lookback: a server with history sends it back first."""
-    s = npystudio.connect(url)
+    s = npystudio.connect(url, timeout=HANG)
     try:
         producer = s.channel("probe.lookback")  # kept connected: a channel without users is forgotten
         producer.send(np.zeros(2))
-        producer.flush()
+        producer.flush(HANG)
         with s.subscribe("probe.lookback", lookback=60) as subscription:
             # History is sent before the answer to the subscription's first ping, so it is already here.
             packet = subscription.get(timeout=0) or subscription.get(timeout=HANG)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import npystudio
-from conftest import ServerProcess
+from conftest import HANG, ServerProcess, refusing_port
 
 DTYPES = {
     "float64 specials": np.array([0.1, -0.0, np.nan, np.inf, -np.inf, 5e-324]),
@@ -29,12 +28,6 @@ DTYPES = {
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_connect_reads_the_environment(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,29 +117,30 @@ def test_wrong_token_is_refused_with_401(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "data", token="right-token").start()
     try:
         with pytest.raises(npystudio.ApiError) as refused:
-            npystudio.connect(server.url, token="wrong")
+            npystudio.connect(server.url, token="wrong", timeout=HANG)
         assert refused.value.status == 401 and "token" in refused.value.detail
-        unchecked = npystudio.connect(server.url, token="wrong", check=False)
+        unchecked = npystudio.connect(server.url, token="wrong", timeout=HANG, check=False)
         with pytest.raises(npystudio.ApiError) as ws_refused:
             unchecked.channel("sensor")
         assert ws_refused.value.status == 401
-        good = npystudio.connect(server.url, token="right-token")
+        good = npystudio.connect(server.url, token="right-token", timeout=HANG)
         channel = good.channel("sensor")
         channel.send(np.arange(3.0))
-        channel.flush()
+        channel.flush(HANG)
         good.close()
     finally:
         server.stop()
 
 
 def test_a_dead_server_fails_clearly_and_promptly() -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(npystudio.ServerUnreachable, match="cannot reach"):
-        npystudio.connect(url, timeout=2)
-    s = npystudio.connect(url, timeout=2, check=False)
-    with pytest.raises(npystudio.ServerUnreachable):
-        s.channel("sensor")
-    with pytest.raises(npystudio.ServerUnreachable):
-        s.subscribe("sensor")
-    with pytest.raises(npystudio.ServerUnreachable):
-        s.arrays()
+    with refusing_port() as port:
+        url = f"http://127.0.0.1:{port}"
+        with pytest.raises(npystudio.ServerUnreachable, match="cannot reach"):
+            npystudio.connect(url, timeout=HANG)
+        s = npystudio.connect(url, timeout=HANG, check=False)
+        with pytest.raises(npystudio.ServerUnreachable):
+            s.channel("sensor")
+        with pytest.raises(npystudio.ServerUnreachable):
+            s.subscribe("sensor")
+        with pytest.raises(npystudio.ServerUnreachable):
+            s.arrays()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import List
 import numpy as np
 
 import npystudio
-from conftest import REPO, ServerProcess
+from conftest import HANG, REPO, ServerProcess, refusing_port
 
 EXAMPLES = REPO / "examples" / "python"
 HIDE_WEBSOCKETS = "import sys; sys.modules['websockets'] = None; import runpy; sys.argv = sys.argv[1:]; "
@@ -21,7 +22,7 @@ def run(args: List[str], cwd: Path = REPO, **kwargs) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("NPY_STUDIO_SERVER", None)
     streams = kwargs or {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, text=True, timeout=120, **streams)
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, text=True, timeout=HANG, **streams)
 
 
 def cli(server: ServerProcess, *args: str) -> subprocess.CompletedProcess:
@@ -56,7 +57,7 @@ def test_get_of_a_missing_array_leaves_no_file(server: ServerProcess, tmp_path: 
 def test_local_problems_have_their_own_messages(server: ServerProcess, tmp_path: Path) -> None:
     missing = cli(server, "upload", str(tmp_path / "nope.npy"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr and "no such file" in missing.stderr
-    index = npystudio.connect(server.url).upload(np.zeros(3))["index"]
+    index = npystudio.connect(server.url, timeout=HANG).upload(np.zeros(3))["index"]
     bad_out = cli(server, "get", str(index), "--out", str(tmp_path / "no-folder" / "x.npy"))
     assert bad_out.returncode == 2 and "does not exist" in bad_out.stderr and "reach" not in bad_out.stderr
     read_end, write_end = os.pipe()
@@ -66,19 +67,26 @@ def test_local_problems_have_their_own_messages(server: ServerProcess, tmp_path:
     finally:
         os.close(write_end)
     assert broken.returncode == 1 and "broken pipe" in broken.stderr and "reach" not in broken.stderr
-    unreachable = run(["-m", "npystudio", "--server", "http://127.0.0.1:9", "health"])
-    assert unreachable.returncode == 1 and "cannot reach http://127.0.0.1:9" in unreachable.stderr
+    with refusing_port() as port:
+        unreachable = run(["-m", "npystudio", "--server", f"http://127.0.0.1:{port}", "health"])
+    assert unreachable.returncode == 1 and f"cannot reach http://127.0.0.1:{port}" in unreachable.stderr
+
+
+# What `stream --count 1` prints for a demo packet.
+ONE_DEMO_PACKET = r"#\d+: 100 points, mean=-?\d+\.\d{3}\nReceived 1 packets in \d+\.\d s\n"
 
 
 def test_stream_stops_the_demo_only_if_it_started_it(server: ServerProcess) -> None:
-    session = npystudio.connect(server.url)
+    session = npystudio.connect(server.url, timeout=HANG)
     session.stop_demo()
-    result = cli(server, "stream", "--duration", "1")
-    assert result.returncode == 0 and result.stdout.startswith("#0: 100 points, mean=")
+    # Until the first packet, however long the demo takes to start; earlier tests may have run it, so any seq.
+    result = cli(server, "stream", "--count", "1", "--duration", str(HANG))
+    assert result.returncode == 0 and re.fullmatch(ONE_DEMO_PACKET, result.stdout)
     assert not session.health()["streaming"]  # it started the demo, so it stopped it
     session.start_demo()  # someone else is watching the demo
     try:
-        assert cli(server, "stream", "--duration", "0.5").returncode == 0
+        watched = cli(server, "stream", "--count", "1", "--duration", str(HANG))
+        assert watched.returncode == 0 and re.fullmatch(ONE_DEMO_PACKET, watched.stdout)
         assert session.health()["streaming"]
     finally:
         session.stop_demo()
@@ -102,11 +110,11 @@ def test_publish_and_stream_a_channel(server: ServerProcess, tmp_path: Path, req
     requires("framed publish and sample times")
     path = tmp_path / "signal.npy"
     np.save(path, np.arange(600, dtype=np.int16).reshape(2, 300))
-    session = npystudio.connect(server.url)
+    session = npystudio.connect(server.url, timeout=HANG)
     with session.subscribe("cli.publish") as subscription:
         result = cli(server, "publish", str(path), "--channel", "cli.publish", "--rate", "100000", "--packet", "100")
         assert result.returncode == 0 and result.stdout.startswith("published 3 packets to cli.publish (0 dropped)")
-        packets = [subscription.get(timeout=30) for _ in range(3)]
+        packets = [subscription.get(timeout=HANG) for _ in range(3)]
     assert np.concatenate([p.y for p in packets], axis=1).tolist() == np.arange(600).reshape(2, 300).tolist()
     assert np.allclose(np.diff(np.concatenate([p.t for p in packets])), 1e-5, atol=1e-6)  # float64 near 1.8e9 s: ~0.2 us steps
 
@@ -142,7 +150,7 @@ def on_data(message):
         raise Enough
 
 try:
-    asyncio.run(asyncio.wait_for(client.connect_streaming(on_data, auto_start=True), 60))
+    asyncio.run(asyncio.wait_for(client.connect_streaming(on_data, auto_start=True), float(sys.argv[2])))
 except Enough:
     pass
 assert [p["shape"] for p in packets] == [[100]] * 3 and len(packets[0]["x"]) == 100
@@ -155,24 +163,25 @@ else:
     raise AssertionError("no ServerError")
 client.close()
 """
-    result = run(["-c", code, server.url], cwd=EXAMPLES)
+    result = run(["-c", code, server.url, str(HANG)], cwd=EXAMPLES)
     assert result.returncode == 0, result.stderr
 
 
 def test_publish_sensor_rate_is_a_sample_rate(server: ServerProcess) -> None:
-    session = npystudio.connect(server.url)
+    session = npystudio.connect(server.url, timeout=HANG)
     with session.subscribe("sensor.rate") as subscription:
-        result = run(["publish_sensor.py", "--server", server.url, "--channel", "sensor.rate", "--rate", "1000", "--samples", "100", "--duration", "0.5"], cwd=EXAMPLES)
+        args = ["--channel", "sensor.rate", "--rate", "1000", "--samples", "100", "--duration", "0.5", "--timeout", str(HANG)]
+        result = run(["publish_sensor.py", "--server", server.url, *args], cwd=EXAMPLES)
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("published 5 packets to sensor.rate")  # 0.5 s at 1000 samples/s = 500 samples
         assert "1000 samples/s (10 packets/s)" in result.stderr
-        assert [subscription.get(timeout=30).y.shape for _ in range(5)] == [(100,)] * 5
+        assert [subscription.get(timeout=HANG).y.shape for _ in range(5)] == [(100,)] * 5
 
 
 def test_the_notebook_runs_as_it_is(server: ServerProcess, requires) -> None:
     requires("framed publish and sample times")
     requires("recordings")
     env_server = {**os.environ, "NPY_STUDIO_SERVER": server.url, "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run([sys.executable, "notebook.py"], cwd=EXAMPLES, env=env_server, text=True, capture_output=True, timeout=120)
+    result = subprocess.run([sys.executable, "notebook.py"], cwd=EXAMPLES, env=env_server, text=True, capture_output=True, timeout=HANG)
     assert result.returncode == 0, result.stderr
     assert "2000 samples" in result.stdout and "notebook.sensor/y" in result.stdout

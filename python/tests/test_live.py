@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import npystudio
-from conftest import ServerProcess, collect, wait_until
+from conftest import HANG, ServerProcess, collect, wait_until
 
 
 def test_send_keeps_dtype_and_shape_and_flush_confirms(session: npystudio.Session, channel_name: str) -> None:
@@ -17,7 +17,7 @@ def test_send_keeps_dtype_and_shape_and_flush_confirms(session: npystudio.Sessio
         channel.send(np.array([1, -2, 32767], np.int16))
         channel.send(np.arange(6, dtype=">f8").reshape(2, 3))
         channel.send(np.array([True, False]))
-        channel.flush()
+        channel.flush(HANG)
         assert channel.sent == 3
         first, second, third = collect(subscription, 3 + 3 + 2)
     assert first.y.dtype == np.int16 and first.y.tolist() == [1, -2, 32767]
@@ -35,7 +35,7 @@ def test_send_with_times_names_and_units(session: npystudio.Session, channel_nam
         times = 1_700_000_000.0 + np.array([0.0, 0.25, 1.5])
         channel.send(np.arange(6, dtype=np.float32).reshape(2, 3), t=times, names=["left", "right"], units="V")
         channel.send(np.arange(4, dtype=np.int32), t=100.0, rate=8.0)
-        channel.flush()
+        channel.flush(HANG)
         timed, rated = collect(subscription, 3 + 4)
     assert timed.t.tolist() == times.tolist() and timed.y.dtype == np.float32
     assert (timed.names, timed.units) == (["left", "right"], ["V", "V"])  # one unit given for all series
@@ -48,7 +48,7 @@ def test_log_batches_single_samples_with_their_times(session: npystudio.Session,
         channel = session.channel(channel_name, batch_size=100)
         for i in range(250):
             channel.log(float(i), t=1000.0 + i / 4)
-        channel.flush()
+        channel.flush(HANG)
         packets = collect(subscription, 250)
     assert channel.dropped == 0
     assert np.concatenate([p.y for p in packets]).tolist() == [float(i) for i in range(250)]
@@ -65,7 +65,7 @@ def test_log_k_series_and_default_times(session: npystudio.Session, channel_name
         before = time.time()
         for i in range(10):
             channel.log([i, -i, 0.5])
-        channel.flush()
+        channel.flush(HANG)
         after = time.time()
         packets = collect(subscription, 10)
     y = np.concatenate([p.y for p in packets], axis=1)
@@ -79,8 +79,8 @@ def test_log_of_mixed_series_counts_is_reported_at_flush(session: npystudio.Sess
     channel.log([1.0, 2.0])
     channel.log(3.0)
     with pytest.raises(npystudio.ApiError, match="mixed series counts"):
-        channel.flush()
-    channel.flush()  # reported once; the channel stays usable
+        channel.flush(HANG)
+    channel.flush(HANG)  # reported once; the channel stays usable
 
 
 def test_subscribe_lookback_sends_history_then_live_without_gap(session: npystudio.Session, channel_name: str, requires) -> None:
@@ -88,10 +88,10 @@ def test_subscribe_lookback_sends_history_then_live_without_gap(session: npystud
     channel = session.channel(channel_name)
     for i in range(3):
         channel.send(np.full(2, i, np.int16))
-    channel.flush()
+    channel.flush(HANG)
     with session.subscribe(channel_name, lookback=60) as subscription:
         channel.send(np.full(2, 3, np.int16))
-        channel.flush()
+        channel.flush(HANG)
         packets = collect(subscription, 8)
     assert [p.seq for p in packets] == [0, 1, 2, 3]
     assert [p.history for p in packets] == [True, True, True, False]
@@ -118,7 +118,7 @@ def test_bad_input_fails_at_the_call(session: npystudio.Session, channel_name: s
     with pytest.raises(ValueError, match="needs rate"):
         channel.send(np.zeros(3), t=5.0)
     assert channel.sent == 0
-    channel.flush()
+    channel.flush(HANG)
 
 
 @pytest.mark.parametrize("name, code", [("demo", 1008), ("bad name!", 1008)])
@@ -139,7 +139,7 @@ def test_a_full_queue_drops_and_counts_without_blocking(session: npystudio.Sessi
     assert channel.send(np.zeros(2000, np.float32)) is False
     assert (channel.dropped, channel.dropped_samples) == (1, 2000)
     assert channel.send(np.zeros(10, np.float32)) is True
-    channel.flush()
+    channel.flush(HANG)
     assert channel.sent == 1
 
 
@@ -159,18 +159,18 @@ def test_works_inside_a_running_event_loop_as_in_jupyter(session: npystudio.Sess
         with session.subscribe(channel_name) as subscription:
             channel = session.channel(channel_name)
             channel.send(np.arange(3.0))
-            channel.flush()
+            channel.flush(HANG)
             return collect(subscription, 3)[0].y.tolist()
 
     assert asyncio.run(notebook_cell()) == [0.0, 1.0, 2.0]
 
 
 def test_channel_and_subscription_reconnect_after_a_server_restart(own_server: ServerProcess) -> None:
-    session = npystudio.connect(own_server.url)
+    session = npystudio.connect(own_server.url, timeout=HANG)
     channel = session.channel("sensor")
     subscription = session.subscribe("sensor")
     channel.send(np.arange(3.0))
-    channel.flush()
+    channel.flush(HANG)
     assert collect(subscription, 3)[0].seq == 0
 
     own_server.stop()
@@ -179,7 +179,7 @@ def test_channel_and_subscription_reconnect_after_a_server_restart(own_server: S
     own_server.start()  # same port and data folder
     wait_until(lambda: subscription.connections == 2, "the subscription to reconnect")
     channel.send(np.arange(5.0))
-    channel.flush()  # waits for the reconnection, then for the server's confirmation
+    channel.flush(HANG)  # waits for the reconnection, then for the server's confirmation
     assert channel.reconnects == 1 and channel.dropped == 0
     packets = []
     while not packets or packets[-1].y.shape != (5,):
@@ -201,13 +201,13 @@ def test_a_script_that_ends_without_close_still_sends_what_it_logged(server: Ser
 import sys
 sys.path.insert(0, {str(REPO / 'python')!r})
 import npystudio
-channel = npystudio.connect({server.url!r}).channel({channel_name!r})
+channel = npystudio.connect({server.url!r}, timeout={HANG}).channel({channel_name!r})
 for i in range(10):
     channel.log(float(i), t=100.0 + i)
 """
-    session = npystudio.connect(server.url)
+    session = npystudio.connect(server.url, timeout=HANG)
     with session.subscribe(channel_name) as subscription:
-        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=HANG)
         assert result.returncode == 0, result.stderr
         packets = collect(subscription, 10)
     assert np.concatenate([p.y for p in packets]).tolist() == [float(i) for i in range(10)]

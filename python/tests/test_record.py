@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import npystudio
-from conftest import collect
+from conftest import HANG, collect
 
 
 def test_record_then_load(session: npystudio.Session, channel_name: str, requires) -> None:
@@ -31,7 +31,7 @@ def test_a_change_of_dtype_starts_a_new_segment(session: npystudio.Session, chan
     with session.subscribe(channel_name) as subscription, session.record([channel_name]) as recording:
         channel.send(np.zeros(3, np.float32))
         channel.send(np.ones(2, np.int8))
-        channel.flush()
+        channel.flush(HANG)
         collect(subscription, 5)
     arrays = recording.load()
     assert arrays[f"{channel_name}/y"].dtype == np.float32 and arrays[f"{channel_name}@1/y"].dtype == np.int8

@@ -16,7 +16,7 @@ const { values } = parseArgs({
     pid: { type: 'string' },
     only: { type: 'string' },
     seconds: { type: 'string', default: '5' },
-    packets: { type: 'string', default: '3000' },
+    packets: { type: 'string', default: '10000' },
   },
 });
 const scratch = mkdtempSync(join(ROOT, '.bench-'));

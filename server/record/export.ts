@@ -7,8 +7,9 @@
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { type DType, dtypeFromName, parseDescr } from '../../common/npy/dtype.js';
 import { type NpyHeader, encodeNpyHeader, parseNpyHeader } from '../../common/npy/header.js';
+import { segmentKey } from '../../common/recordingKeys.js';
 import { BatchedWriter } from '../store/batchedWriter.js';
-import { type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
+import { LogFormatError, type LoggedPacket, float64LeBytes, readLog } from './packetLog.js';
 
 export interface ExportedArray {
   readonly name: string;
@@ -28,10 +29,6 @@ interface Segment {
 const FLOAT64 = dtypeFromName('float64');
 const INT64 = dtypeFromName('int64');
 
-function segmentName(channel: string, index: number): string {
-  return index === 0 ? channel : `${channel}@${index}`;
-}
-
 /** Segments of each channel, in order, and which segment each record belongs to. */
 async function planSegments(
   logPath: string,
@@ -43,12 +40,13 @@ async function planSegments(
   const counts = new Map<number, number>();
   const ofRecord: number[] = [];
   for await (const { meta } of readLog(logPath)) {
+    if (!(meta.c < channels.length)) throw new LogFormatError(`a record is of channel ${meta.c} of ${channels.length}`);
     const series = meta.shape.length === 2 ? meta.shape[0] : undefined;
     let segment = current.get(meta.c);
     if (!segment || segment.dtype.descr !== meta.descr || segment.series !== series) {
       const index = counts.get(meta.c) ?? 0;
       counts.set(meta.c, index + 1);
-      segment = { key: segmentName(channels[meta.c]!, index), dtype: parseDescr(meta.descr), series, samples: 0 };
+      segment = { key: segmentKey(channels[meta.c]!, index), dtype: parseDescr(meta.descr), series, samples: 0 };
       current.set(meta.c, segment);
       segments.push(segment);
     }

@@ -22,7 +22,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import type { NpyArray } from '../../common/npy/codec.js';
-import { parseDescr } from '../../common/npy/dtype.js';
+import { type DType, parseDescr } from '../../common/npy/dtype.js';
 import type { StreamPacket } from '../stream/packet.js';
 import { SequentialReader } from './sequentialReader.js';
 
@@ -180,50 +180,123 @@ export function readFloat64(body: Buffer, offset: number, n: number): Float64Arr
   return out;
 }
 
+/** A record whose CRC holds but whose contents do not parse: the log is not one this build can read. */
+export class LogFormatError extends Error {}
+
+/** Reads a record body front to back, refusing any read past its end (a wrong length must not become a huge allocation). */
+class BodyReader {
+  at = 0;
+
+  constructor(private readonly body: Buffer) {}
+
+  take(bytes: number): number {
+    if (!(bytes >= 0 && this.at + bytes <= this.body.length))
+      throw new LogFormatError(`a record of ${this.body.length} bytes is shorter than its contents`);
+    const start = this.at;
+    this.at += bytes;
+    return start;
+  }
+
+  u8(): number {
+    return this.body.readUInt8(this.take(1));
+  }
+
+  u32(): number {
+    return this.body.readUInt32LE(this.take(4));
+  }
+
+  f64(): number {
+    return this.body.readDoubleLE(this.take(8));
+  }
+
+  float64s(n: number): Float64Array {
+    return readFloat64(this.body, this.take(8 * n), n);
+  }
+}
+
+/** y of a record, once its shape and dtype are known: the rest of the body, exactly. */
+function recordY(body: Buffer, reader: BodyReader, meta: RecordMeta): NpyArray {
+  let dtype: DType;
+  try {
+    dtype = parseDescr(meta.descr);
+  } catch {
+    throw new LogFormatError(`a record has dtype ${JSON.stringify(meta.descr)}`);
+  }
+  const count = meta.shape.reduce((a, b) => a * b, 1);
+  const data = body.subarray(reader.take(count * dtype.itemsize));
+  if (reader.at !== body.length) throw new LogFormatError(`a record has ${body.length - reader.at} bytes after its data`);
+  return {
+    header: { version: 1, dtype, fortranOrder: meta.fortran, shape: meta.shape, dataOffset: 0, count, dataBytes: data.byteLength },
+    data,
+  };
+}
+
 /** A record's body back as a packet; `previousEnd` as given to encodeRecord. */
 function decodeRecord(body: Buffer, previousEnd: (channel: number) => number | undefined): LoggedPacket {
-  let at = 0;
-  const c = body.readUInt32LE(at);
-  const seq = body.readDoubleLE((at += 4));
-  const timestamp = body.readDoubleLE((at += 8));
-  const ndim = body.readUInt8((at += 8));
-  const fortran = body.readUInt8(++at) === 1;
-  const xKind = body.readUInt8(++at);
-  const tKind = body.readUInt8(++at);
-  at++;
+  const reader = new BodyReader(body);
+  const c = reader.u32();
+  const seq = reader.f64();
+  const timestamp = reader.f64();
+  const ndim = reader.u8();
+  const fortran = reader.u8() === 1;
+  const xKind = reader.u8();
+  const tKind = reader.u8();
+  if (ndim !== 1 && ndim !== 2) throw new LogFormatError(`a record has ${ndim} dimensions`);
   const shape: number[] = [];
-  for (let i = 0; i < ndim; i++, at += 4) shape.push(body.readUInt32LE(at));
-  const descrLength = body.readUInt8(at++);
-  const descr = body.toString('latin1', at, (at += descrLength));
+  for (let i = 0; i < ndim; i++) shape.push(reader.u32());
+  const descrLength = reader.u8();
+  const descr = body.toString('latin1', reader.take(descrLength), reader.at);
   const n = shape.at(-1)!;
-  const param = () => {
-    const value = body.readDoubleLE(at);
-    at += 8;
-    return value;
-  };
-  const full = () => {
-    const values = readFloat64(body, at, n);
-    at += 8 * n;
-    return values;
-  };
-  const x = xKind === X_RAMP ? fillRamp(new Float64Array(n), param()) : full();
+  // Every length is checked against the body before anything of that length is allocated.
+  let x: Float64Array;
+  if (xKind === X_RAMP) x = fillRamp(new Float64Array(checkedLength(body, n)), reader.f64());
+  else if (xKind === X_FULL) x = reader.float64s(n);
+  else throw new LogFormatError(`a record has x encoding ${xKind}`);
   let t: Float64Array;
-  if (tKind === T_CONSTANT) t = new Float64Array(n).fill(param());
-  else if (tKind === T_SPREAD) t = fillSpread(new Float64Array(n), previousEnd(c)!, param());
-  else if (tKind === T_RATE) t = fillRate(new Float64Array(n), param(), param());
-  else t = full();
-  const dtype = parseDescr(descr);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const data = body.subarray(at, at + count * dtype.itemsize);
-  return {
-    meta: { c, seq, descr, shape, fortran, timestamp },
-    x,
-    t,
-    y: {
-      header: { version: 1, dtype, fortranOrder: fortran, shape, dataOffset: 0, count, dataBytes: data.byteLength },
-      data,
-    },
-  };
+  if (tKind === T_CONSTANT) t = new Float64Array(checkedLength(body, n)).fill(reader.f64());
+  else if (tKind === T_SPREAD) t = fillSpread(new Float64Array(checkedLength(body, n)), previousEnd(c)!, reader.f64());
+  else if (tKind === T_RATE) t = fillRate(new Float64Array(checkedLength(body, n)), reader.f64(), reader.f64());
+  else if (tKind === T_FULL) t = reader.float64s(n);
+  else throw new LogFormatError(`a record has time encoding ${tKind}`);
+  const meta = { c, seq, descr, shape, fortran, timestamp };
+  return { meta, x, t, y: recordY(body, reader, meta) };
+}
+
+/** n samples need at least n bytes of y in the body, so a larger n is not a record of this format. */
+function checkedLength(body: Buffer, n: number): number {
+  if (n > body.length) throw new LogFormatError(`a record claims ${n} samples in ${body.length} bytes`);
+  return n;
+}
+
+/**
+ * The log format of the first builds with recordings (body: uint32 meta length, meta JSON {c, seq, descr, shape,
+ * fortran, timestamp}, x and t as n float64 each, then y), read so that a recording that such a build left
+ * unfinished still finishes after an upgrade.
+ */
+function decodeJsonRecord(body: Buffer): LoggedPacket {
+  const reader = new BodyReader(body);
+  const metaLength = reader.u32();
+  let meta: RecordMeta;
+  try {
+    meta = JSON.parse(body.toString('utf8', reader.take(metaLength), reader.at)) as RecordMeta;
+  } catch {
+    throw new LogFormatError('a record of the JSON log format has a head that is not JSON');
+  }
+  const { shape } = meta;
+  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 2) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new LogFormatError(`a record of the JSON log format has shape ${JSON.stringify(shape)}`);
+  const n = shape.at(-1)!;
+  const x = reader.float64s(n);
+  const t = reader.float64s(n);
+  return { meta, x, t, y: recordY(body, reader, meta) };
+}
+
+/**
+ * Whether a log's first record is of the JSON format: its head starts with '{'. This format has a float64 seq there,
+ * whose first byte is 0 for any whole seq below 2^45.
+ */
+function isJsonRecord(body: Buffer): boolean {
+  return body.length > 5 && body[4] === 0x7b;
 }
 
 /** Every intact record of the log, in order; stops quietly at a torn or missing tail. */
@@ -236,6 +309,8 @@ export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
     throw err;
   }
   const lastTime = new Map<number, number>();
+  // One format per file: a log is written by one build from start to end.
+  let decode: ((body: Buffer) => LoggedPacket) | undefined;
   try {
     const reader = new SequentialReader(handle);
     for (;;) {
@@ -247,7 +322,8 @@ export async function* readLog(path: string): AsyncGenerator<LoggedPacket> {
       if (record.length < PREFIX + bodyLength) return;
       const body = record.subarray(PREFIX);
       if (crc32(body) !== crc) return;
-      const packet = decodeRecord(body, (channel) => lastTime.get(channel));
+      decode ??= isJsonRecord(body) ? decodeJsonRecord : (record) => decodeRecord(record, (channel) => lastTime.get(channel));
+      const packet = decode(body);
       if (packet.t.length > 0) lastTime.set(packet.meta.c, packet.t[packet.t.length - 1]!);
       yield packet;
     }

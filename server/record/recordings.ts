@@ -5,7 +5,7 @@
  * step of it loses nothing: at the next start, a recording not marked finished (the server died while recording, or
  * while finishing) is finished from its log with stop reason "interrupted", and a finished one's leftover log is deleted.
  */
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingInfo } from '../../common/protocol.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +17,7 @@ import { NotFoundError, StateError } from '../stream/errors.js';
 import type { EncodedPacket } from '../stream/packet.js';
 import { exportLog } from './export.js';
 import { LogWriter } from './logWriter.js';
-import { encodeRecord } from './packetLog.js';
+import { LogFormatError, encodeRecord } from './packetLog.js';
 
 /** Where recordings get their packets: the channel hub, or later a broker. */
 export interface PacketSource {
@@ -32,6 +32,8 @@ export interface PacketSource {
 export interface RecordingArrays {
   readonly channels: readonly string[];
   readonly arrays: ReadonlyMap<string, number>;
+  /** Per channel, the series names and units recorded with it. */
+  readonly series: Readonly<Record<string, SeriesMeta>>;
 }
 
 export interface StartRecording {
@@ -56,9 +58,15 @@ interface RecordingFile {
   bytes: number;
   lost: number;
   durable_seq: Record<string, number>;
+  /** Absent in recordings made before it was kept; kept in memory while recording, so an interrupted one has none. */
+  series?: Record<string, SeriesMeta>;
 }
 
+/** The names and units of a channel's series. */
+export type SeriesMeta = RecordingInfo['series'][string];
+
 const LOG = 'packets.log';
+const UNREADABLE_LOG = 'packets.unreadable.log';
 const META = 'recording.json';
 
 class ActiveRecording {
@@ -66,6 +74,8 @@ class ActiveRecording {
   private readonly detachers: (() => void)[] = [];
   /** Per channel, the last sample time of its last record in the log (for encodeRecord). */
   private readonly lastTime = new Map<number, number>();
+  /** Per channel, the names and units arrays last seen (by reference). */
+  private readonly seriesArrays: { names?: readonly string[]; units?: readonly string[] }[] = [];
   private limitTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -83,12 +93,23 @@ class ActiveRecording {
   }
 
   private append(channelIndex: number, { seq, packet }: EncodedPacket): void {
+    this.noteSeries(channelIndex, packet);
     const record = encodeRecord(channelIndex, seq, packet, this.lastTime.get(channelIndex));
     if (this.writer.append(record, channelIndex, seq)) {
       this.packets++;
       if (packet.t.length > 0) this.lastTime.set(channelIndex, packet.t[packet.t.length - 1]!);
     }
     if (this.file.max_bytes !== null && this.writer.bytes >= this.file.max_bytes) this.onLimit('max_bytes');
+  }
+
+  /** Keeps the channel's latest names and units; a packet carries the channel's own arrays, so unchanged ones compare equal. */
+  private noteSeries(channelIndex: number, { names, units }: EncodedPacket['packet']): void {
+    if (names === this.seriesArrays[channelIndex]?.names && units === this.seriesArrays[channelIndex]?.units) return;
+    this.seriesArrays[channelIndex] = { names, units };
+    const series = (this.file.series ??= {});
+    const channel = this.file.channels[channelIndex]!;
+    // A packet of another series count carries none; the last ones given stay (players check that they fit).
+    if (names || units) series[channel] = { names: names ? [...names] : null, units: units ? [...units] : null };
   }
 
   detach(): void {
@@ -126,11 +147,11 @@ export class RecordingManager {
     for (const id of await readdir(manager.dir)) {
       try {
         const file = JSON.parse(await readFile(join(manager.dir, id, META), 'utf8')) as RecordingFile;
-        manager.files.set(file.id, file);
-        if (file.finished === null) await manager.finish(file, 'interrupted');
+        if (file.finished === null) await manager.recover(file);
         else await rm(manager.logFile(file), { force: true });
+        manager.files.set(file.id, file);
       } catch (err) {
-        logger.warn(`skipping recording ${id}: ${(err as Error).message}`);
+        logger.warn(`skipping recording ${id} until the next start: ${(err as Error).message}`);
       }
     }
     return manager;
@@ -194,7 +215,11 @@ export class RecordingManager {
   arrays(id: string): RecordingArrays {
     const file = this.require(id);
     if (file.finished === null) throw new StateError(`recording ${id} is still recording; stop it before replaying`);
-    return { channels: file.channels, arrays: new Map(this.store.groupArrays(id).map((info) => [info.name, info.index])) };
+    return {
+      channels: file.channels,
+      arrays: new Map(this.store.groupArrays(id).map((info) => [info.name, info.index])),
+      series: file.series ?? {},
+    };
   }
 
   /** Stops every active recording, e.g. when the server shuts down. */
@@ -206,6 +231,23 @@ export class RecordingManager {
     const file = this.files.get(id);
     if (!file) throw new NotFoundError(`no recording ${JSON.stringify(id)}`);
     return file;
+  }
+
+  /**
+   * Finishes a recording that a previous run left unfinished, from its log. A log this build cannot read is kept aside,
+   * untouched, and the recording marked finished with the reason: listing it as still recording would be untrue.
+   */
+  private async recover(file: RecordingFile): Promise<void> {
+    try {
+      await this.finish(file, 'interrupted');
+    } catch (err) {
+      if (!(err instanceof LogFormatError)) throw err;
+      await rename(this.logFile(file), join(this.dir, file.id, UNREADABLE_LOG));
+      file.finished = new Date().toISOString();
+      file.stop_reason = `interrupted; its log could not be read (${err.message}) and is kept as ${UNREADABLE_LOG}`;
+      await this.save(file);
+      this.logger.warn(`recording ${file.id}: ${file.stop_reason}`);
+    }
   }
 
   private logFile(file: RecordingFile): string {
@@ -275,6 +317,7 @@ export class RecordingManager {
       lost: recording?.writer.lost ?? file.lost,
       packets: recording?.packets ?? file.packets,
       durable_seq: recording ? this.durableSeqs(file, recording) : file.durable_seq,
+      series: file.series ?? {},
       arrays,
       group: file.id,
     };

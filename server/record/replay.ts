@@ -15,7 +15,7 @@ import { NotFoundError } from '../stream/errors.js';
 import type { StreamHub } from '../stream/hub.js';
 import { checkChannelName } from '../stream/hub.js';
 import { toPacket } from '../stream/ingest.js';
-import type { RecordingManager } from './recordings.js';
+import type { RecordingManager, SeriesMeta } from './recordings.js';
 import { StoredChannel, type StoredPacket } from './storedPackets.js';
 
 export interface StartReplay {
@@ -61,6 +61,8 @@ class Replay {
   constructor(
     readonly info: Omit<ReplayInfo, 'state'>,
     private readonly channels: Channel[],
+    /** Per channel, the series names and units recorded with it. */
+    private readonly recordedSeries: (SeriesMeta | undefined)[],
     private readonly hub: StreamHub,
     private readonly openChannels: () => StoredChannel[],
     private readonly clock: Clock,
@@ -88,9 +90,10 @@ class Replay {
 
   private async playOnce(): Promise<void> {
     this.readers = this.openChannels();
+    // The first packets are read (files opened, first blocks in memory) before the clock starts, or they would be late.
+    const heads: (StoredPacket | undefined)[] = await Promise.all(this.readers.map((reader) => reader.read()));
     const start = this.clock.now();
     const startUnix = (this.clock.origin() + start) / 1000;
-    const heads: (StoredPacket | undefined)[] = await Promise.all(this.readers.map((reader) => reader.read()));
     const firstTime = heads.map((packet) => packet?.t[0]);
     const dueOf = (i: number) => start + ((heads[i]!.t[0]! - firstTime[i]!) / this.info.speed) * 1000;
     for (;;) {
@@ -105,7 +108,11 @@ class Replay {
       const t0 = firstTime[next]!;
       const t = recorded.map((time) => startUnix + (time - t0) / this.info.speed);
       const channel = this.channels[next]!;
-      channel.publish(toPacket(channel, { y, x, t, timestamp: t[0] }));
+      const series = y.header.shape.length === 2 ? y.header.shape[0]! : 1;
+      // A channel whose series count changed during the recording has names for its last shape only.
+      const fitting = (values: readonly string[] | null | undefined) => (values?.length === series ? values : undefined);
+      const { names, units } = this.recordedSeries[next] ?? {};
+      channel.publish(toPacket(channel, { y, x, t, timestamp: t[0], names: fitting(names), units: fitting(units) }));
       heads[next] = await this.readers[next]!.read();
     }
   }
@@ -151,6 +158,7 @@ export class ReplayManager {
         started: new Date().toISOString(),
       },
       names.map((name) => this.hub.channel(name)),
+      recording.channels.map((name) => recording.series[name]),
       this.hub,
       open,
       this.clock,

@@ -7,6 +7,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { NpyArray } from '../../common/npy/codec.js';
 import type { DType } from '../../common/npy/dtype.js';
 import { type NpyHeader, parseNpyHeader } from '../../common/npy/header.js';
+import { segmentKey } from '../../common/recordingKeys.js';
 import { StateError } from '../stream/errors.js';
 import { readFloat64 } from './packetLog.js';
 import { SequentialReader } from './sequentialReader.js';
@@ -147,7 +148,7 @@ function packetY(dtype: DType, shape: number[], data: Uint8Array): NpyArray {
 function segmentPaths(recording: RecordingArrays, channel: string, path: (index: number) => string | undefined) {
   const segments: { y: string; x: string; t: string; seq: string }[] = [];
   for (let i = 0; ; i++) {
-    const key = i === 0 ? channel : `${channel}@${i}`;
+    const key = segmentKey(channel, i);
     const find = (part: string) => {
       const index = recording.arrays.get(`${key}/${part}`);
       const found = index === undefined ? undefined : path(index);

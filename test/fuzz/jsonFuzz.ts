@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { type Random, seededRandom } from './mutate.js';
+import { HANG_MS } from '../helpers/wait.js';
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const int = (random: Random, below: number) => Math.floor(random() * below);
@@ -187,12 +188,12 @@ export async function fuzzJsonMessages(baseUrl: string, count: number, seed = 1,
     const toPublisher = i % 2 === 0;
     (toPublisher ? publisher : subscriber).send(toPublisher ? publisherMessage(random) : subscriberMessage(random));
     result.messages++;
-    if (result.messages - answered >= window && !(await waitFor(() => result.messages - answered < window, 30_000))) {
-      result.failures.push(`no answer to ${result.messages - answered} messages within 30 s`);
+    if (result.messages - answered >= window && !(await waitFor(() => result.messages - answered < window, HANG_MS))) {
+      result.failures.push(`no answer to ${result.messages - answered} messages within ${HANG_MS / 1000} s`);
       break;
     }
   }
-  if (!(await waitFor(() => answered >= result.messages, 30_000))) {
+  if (!(await waitFor(() => answered >= result.messages, HANG_MS))) {
     result.failures.push(`${result.messages} messages got only ${answered} answers`);
   }
   publisher.close();

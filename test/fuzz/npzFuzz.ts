@@ -12,6 +12,7 @@ import type { ArrayListResponse, UploadResponse } from '../../common/protocol.js
 import { runPython } from '../helpers/python.js';
 import { type Random, mutate, seededRandom } from './mutate.js';
 import type { FuzzResult } from './runFuzz.js';
+import { HANG_MS } from '../helpers/wait.js';
 
 /** The valid `.npz` files NumPy writes (savez, savez_compressed, a zip64 one), made afresh by make_npz.py. */
 export async function makeNpzSeeds(): Promise<Uint8Array[]> {
@@ -144,7 +145,7 @@ export async function fuzzNpzUploads(
       try {
         const form = new FormData();
         form.append('file', new Blob([file as Uint8Array<ArrayBuffer>]), `fuzz-${i}.npz`);
-        const response = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(HANG_MS) });
         const body = (await response.json()) as UploadResponse & { detail?: unknown };
         result.files++;
         if (response.status === 200) {

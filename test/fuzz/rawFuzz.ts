@@ -159,7 +159,7 @@ export async function fuzzRawRequests(port: number, count: number, seed = 1, con
     while (next < count) {
       const i = next++;
       const request = rawFuzzRequest(random);
-      const response: RawResponse = await rawRequest(port, request, 30_000);
+      const response: RawResponse = await rawRequest(port, request);
       result.requests++;
       const key = response.status === undefined ? (response.timedOut ? 'hung' : 'closed') : `${Math.floor(response.status / 100)}xx`;
       result.byStatus[key] = (result.byStatus[key] ?? 0) + 1;

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { HANG_MS } from '../helpers/wait.js';
 
 export interface RawResponse {
   /** The status of the response, if one came. */
@@ -17,7 +18,7 @@ export interface RawResponse {
  * server closes, the body announced by Content-Length is complete, or a 101 switches protocols. Our side is
  * half-closed after the request, so the server never waits for more of it.
  */
-export function rawRequest(port: number, request: string | Uint8Array, timeoutMs = 10_000): Promise<RawResponse> {
+export function rawRequest(port: number, request: string | Uint8Array, timeoutMs = HANG_MS): Promise<RawResponse> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = Buffer.alloc(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeNpy } from '../../common/npy/codec.js';
 import { NpyError } from '../../common/npy/errors.js';
 import { type Random, mutate, seededRandom } from './mutate.js';
+import { HANG_MS } from '../helpers/wait.js';
 
 export const SEED_CORPUS_DIR = join(import.meta.dirname, '..', 'fixtures', 'valid');
 
@@ -69,7 +70,7 @@ export async function fuzzHttp(
       const form = new FormData();
       form.append('file', new Blob([file as Uint8Array<ArrayBuffer>]), `fuzz-${i}.npy`);
       try {
-        const response = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(HANG_MS) });
         const body = (await response.json()) as { detail?: unknown };
         result.files++;
         const valid = codecAccepts(file);

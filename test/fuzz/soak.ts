@@ -4,6 +4,7 @@
  * here is paced by counts (each packet waits for the reader to get the previous one), not by time.
  */
 import WebSocket from 'ws';
+import { HANG_MS } from '../helpers/wait.js';
 import { encodeNpy } from '../../common/npy/codec.js';
 import { dtypeFromName } from '../../common/npy/dtype.js';
 
@@ -89,7 +90,7 @@ export async function soak(baseUrl: string, options: SoakOptions): Promise<SoakR
   for (let i = 0; i < options.packets; i++) {
     publisher.send(npy);
     result.published++;
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + HANG_MS;
     while (result.readerReceived < result.published && Date.now() < deadline && reader.readyState === WebSocket.OPEN) {
       await new Promise<void>((resolve) => {
         wake = resolve;

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { type Random, mutate, seededRandom } from './mutate.js';
+import { HANG_MS } from '../helpers/wait.js';
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
@@ -68,12 +69,16 @@ export async function fuzzWebSockets(baseUrl: string, seeds: readonly Uint8Array
   }
   for (const [i, socket] of sockets.entries()) {
     const pong = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
+      const answer = (answered: boolean) => {
+        clearTimeout(timer);
+        resolve(answered);
+      };
+      // A socket the server closed will never answer: no need to wait out the deadline.
+      if (socket.readyState !== WebSocket.OPEN) return resolve(false);
+      const timer = setTimeout(() => answer(false), HANG_MS);
+      socket.once('close', () => answer(false));
       socket.on('message', (data, isBinary) => {
-        if (!isBinary && (JSON.parse(String(data)) as { type: string }).type === 'pong') {
-          clearTimeout(timer);
-          resolve(true);
-        }
+        if (!isBinary && (JSON.parse(String(data)) as { type: string }).type === 'pong') answer(true);
       });
     });
     socket.send(JSON.stringify({ action: 'ping' }));

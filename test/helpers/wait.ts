@@ -12,3 +12,9 @@ export async function until(condition: () => boolean, timeoutMs = HANG_MS): Prom
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A server heartbeat that never comes round within a test. For tests that stop reading a socket on purpose: a peer
+ * that does not read does not answer pings either, and the default 30 s heartbeat would close it as dead.
+ */
+export const BEYOND_HANG_HEARTBEAT_MS = 10 * HANG_MS;

@@ -131,7 +131,7 @@ export class StatsPanel extends SeriesListPanel<'stats'> {
     this.plot.show({
       lines,
       x: range,
-      y: { title: `rolling mean ± std (${ROLLING_WINDOW} points)` },
+      y: { title: `mean ± std, ${ROLLING_WINDOW} pts` },
       axis: { state: axis.state, hover: axis.hover },
     });
   }

@@ -85,7 +85,7 @@ export class PlaybackController {
       this.host.setLive(false);
       const { axis } = this.host;
       const clock = new PlaybackClock(recording.start, recording.end);
-      this.session = { id, name: info.name, clock, player: new RecordingPlayer(recording, this.host.store) };
+      this.session = { id, name: info.name, clock, player: new RecordingPlayer(recording, this.host.store, info.series) };
       axis.setPaused(false);
       axis.update({ zero: recording.start });
       axis.followLatest();

@@ -2,7 +2,7 @@ import type { RecordingInfo } from '../../../../common/protocol.js';
 import { h, setReadout } from '../../app/dom.js';
 import type { ServerConnection } from '../../app/serverConnection.js';
 import { errorText } from '../../data/errorText.js';
-import { formatBytes } from '../../data/format.js';
+import { formatBytes, formatTimestamp } from '../../data/format.js';
 
 /** How often a running recording's elapsed time and size are read from the server (it has no push for them). */
 const POLL_MS = 500;
@@ -62,8 +62,9 @@ export class RecordControl {
     this.busy = true;
     this.render();
     try {
-      const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      this.recording = await this.server.client.startRecording({ channels, name: `workspace ${stamp}` });
+      // Named in the user's local time, as the app shows every time.
+      const name = `workspace ${formatTimestamp(new Date().toISOString())}`;
+      this.recording = await this.server.client.startRecording({ channels, name });
       this.schedulePoll();
     } catch (error) {
       this.options.failed(`Record: ${errorText(error)}`);

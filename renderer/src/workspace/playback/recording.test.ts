@@ -118,6 +118,21 @@ describe('a recording .npz as the store packets it had', () => {
     expect(store.get('imu')!.lastSeq).toBe(3);
   });
 
+  it('labels the series with the names and units recorded with each channel, where they fit the segment', () => {
+    const store = new ChannelStore(1_000_000);
+    const player = new RecordingPlayer(readRecordingNpz(recordingNpz()), store, {
+      imu: { names: ['ax', 'ay', 'az'], units: ['g', 'g', 'g'] },
+      wave: { names: ['left', 'right'], units: null },
+    });
+    player.showAt(1000.199);
+    const imu = store.get('imu')!;
+    expect([0, 1, 2].map((s) => `${imu.seriesName(s)} [${imu.seriesUnit(s)}]`)).toEqual(['ax [g]', 'ay [g]', 'az [g]']);
+    // wave's first segment has 1 series: names recorded for its later 2 do not fit it.
+    expect(store.get('wave')!.seriesName(0)).toBe('y');
+    player.showAt(2000);
+    expect([0, 1].map((s) => store.get('wave')!.seriesName(s))).toEqual(['left', 'right']);
+  });
+
   it('says what is wrong with a file that is not a recording', () => {
     expect(() => readRecordingNpz(strToU8('sample,value\n1,2\n'))).toThrow(RecordingFormatError);
     const npy = (values: Float64Array) => typedArrayToNpy(values);

@@ -1,6 +1,7 @@
 import { unzipSync } from 'fflate';
 import { type NpyArray, decodeNpy } from '../../../../common/npy/codec.js';
 import { toTypedArray } from '../../../../common/npy/typed.js';
+import { parseSegmentKey } from '../../../../common/recordingKeys.js';
 import { errorText } from '../../data/errorText.js';
 import { asNumbers } from '../../data/numeric.js';
 import { lowerBound } from '../channelStore.js';
@@ -64,7 +65,7 @@ export function recordingFromArrays(arrays: ReadonlyMap<string, NpyArray>): Reco
     if (name.endsWith('/y')) segments.push(segmentOf(name.slice(0, -'/y'.length), arrays));
   }
   if (segments.length === 0) throw new RecordingFormatError('the recording holds no channel (no "{channel}/y" array)');
-  segments.sort((a, b) => a.channel.localeCompare(b.channel) || segmentNumber(a.key) - segmentNumber(b.key));
+  segments.sort((a, b) => a.channel.localeCompare(b.channel) || parseSegmentKey(a.key).segment - parseSegmentKey(b.key).segment);
   let start = Infinity;
   let end = -Infinity;
   for (const { t } of segments) {
@@ -74,11 +75,6 @@ export function recordingFromArrays(arrays: ReadonlyMap<string, NpyArray>): Reco
   }
   if (!(end >= start)) start = end = 0;
   return { segments, start, end };
-}
-
-function segmentNumber(key: string): number {
-  const at = key.lastIndexOf('@');
-  return at < 0 ? 0 : Number(key.slice(at + 1));
 }
 
 function segmentOf(key: string, arrays: ReadonlyMap<string, NpyArray>): RecordedSegment {
@@ -111,9 +107,8 @@ function segmentOf(key: string, arrays: ReadonlyMap<string, NpyArray>): Recorded
   }
   starts.push(n);
   const arrivals = Float64Array.from(seqs, (_, p) => t[starts[p + 1]! - 1]!);
-  const at = key.lastIndexOf('@');
   return {
-    channel: at < 0 ? key : key.slice(0, at),
+    channel: parseSegmentKey(key).channel,
     key,
     t,
     index,

@@ -1,4 +1,6 @@
+import type { RecordingInfo } from '../../../../common/protocol.js';
 import { type ChannelStore, lowerBound } from '../channelStore.js';
+import type { SamplePacket } from '../samplePacket.js';
 import { type Recording, type RecordedSegment, packetOf, packetsArrivedBy } from './recording.js';
 
 /**
@@ -15,6 +17,8 @@ export class RecordingPlayer {
   constructor(
     readonly recording: Recording,
     private readonly store: ChannelStore,
+    /** Per channel, the series names and units recorded with it. */
+    private readonly series: RecordingInfo['series'] = {},
   ) {
     this.fed = recording.segments.map(() => 0);
     store.clear();
@@ -41,11 +45,18 @@ export class RecordingPlayer {
     }
     let changed = afresh;
     segments.forEach((segment, i) => {
-      for (let p = this.fed[i]!; p < targets[i]!; p++) this.store.append(packetOf(segment, p));
+      for (let p = this.fed[i]!; p < targets[i]!; p++) this.store.append(this.labelled(segment, packetOf(segment, p)));
       changed ||= targets[i]! > this.fed[i]!;
       this.fed[i] = targets[i]!;
     });
     return changed;
+  }
+
+  /** The packet with its channel's recorded names and units, where they fit its series count (a segment may have another). */
+  private labelled(segment: RecordedSegment, packet: SamplePacket): SamplePacket {
+    const { names, units } = this.series[segment.channel] ?? {};
+    const fitting = (values: string[] | null | undefined) => (values?.length === segment.values.length ? values : undefined);
+    return { ...packet, names: fitting(names), units: fitting(units) };
   }
 
   /** Samples per series the store keeps once every recorded channel is in it (its budget shared among their series). */
