@@ -207,6 +207,18 @@ describe('rejecting every invalid fixture', () => {
     expect(parseNpyHeader(big).shape).toEqual([1]);
   });
 
+  it('a header read again (as every packet of a stream repeats it) gives the same answer, with a shape of its own', () => {
+    const bytes = encodeNpyHeader(dtypeFromName('int16'), [3, 10], true);
+    const first = parseNpyHeader(bytes);
+    first.shape[0] = 99;
+    const again = parseNpyHeader(bytes);
+    expect(again).toEqual({ ...first, shape: [3, 10] });
+    // A refused header is refused every time, not remembered as anything.
+    const bad = headerBytes("{'descr': '<f8', 'fortran_order': 1, 'shape': (2,), }");
+    expectNpyError(() => parseNpyHeader(bad), /fortran_order/);
+    expectNpyError(() => parseNpyHeader(bad), /fortran_order/);
+  });
+
   it('refuses more than 64 dimensions and non-latin-1 text in a version 1 header', () => {
     const dims = new Array(65).fill('1').join(', ');
     expectNpyError(() => parseNpyHeader(headerBytes(`{'descr': '<f8', 'fortran_order': False, 'shape': (${dims}), }`)), /dimensions/);

@@ -51,11 +51,37 @@ export function parseNpyHeader(bytes: Uint8Array, maxHeaderSize = MAX_HEADER_SIZ
   // Versions 1 and 2 store latin-1 text, version 3 UTF-8.
   let text: string;
   try {
-    text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(raw);
+    text = (major === 3 ? UTF8 : LATIN1).decode(raw);
   } catch {
     throw new NpyError('header text is not valid UTF-8');
   }
-  return { version: major as 1 | 2 | 3, dataOffset, ...interpretHeaderDict(text) };
+  return { version: major as 1 | 2 | 3, dataOffset, ...interpretCached(text) };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LATIN1 = new TextDecoder('latin1', { fatal: true });
+
+type HeaderDict = Omit<NpyHeader, 'version' | 'dataOffset'>;
+
+/**
+ * Headers already interpreted, by their text. A stream's packets repeat the same few headers, and parsing the Python
+ * literal of each was a third of the page's CPU at 450 packets/s. Only short texts are kept, at most 256 of them, so
+ * hostile headers cannot grow it.
+ */
+const interpreted = new Map<string, HeaderDict>();
+const INTERPRETED_KEPT = 256;
+const INTERPRETED_TEXT_MAX = 512;
+
+function interpretCached(text: string): HeaderDict {
+  let header = interpreted.get(text);
+  if (!header) {
+    header = interpretHeaderDict(text);
+    if (text.length > INTERPRETED_TEXT_MAX) return header;
+    if (interpreted.size >= INTERPRETED_KEPT) interpreted.clear();
+    interpreted.set(text, header);
+  }
+  // Each caller gets its own shape array.
+  return { ...header, shape: [...header.shape] };
 }
 
 function interpretHeaderDict(text: string): Omit<NpyHeader, 'version' | 'dataOffset'> {
