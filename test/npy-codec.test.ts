@@ -210,7 +210,8 @@ describe('rejecting every invalid fixture', () => {
   it('a header read again (as every packet of a stream repeats it) gives the same answer, with a shape of its own', () => {
     const bytes = encodeNpyHeader(dtypeFromName('int16'), [3, 10], true);
     const first = parseNpyHeader(bytes);
-    first.shape[0] = 99;
+    // The type makes shape read-only; JavaScript callers could still write to it.
+    (first.shape as number[])[0] = 99;
     const again = parseNpyHeader(bytes);
     expect(again).toEqual({ ...first, shape: [3, 10] });
     // A refused header is refused every time, not remembered as anything.
