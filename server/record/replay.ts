@@ -5,6 +5,7 @@
  * when the replay starts, so a late packet never delays the ones after it.
  */
 import type { ReplayInfo } from '../../common/protocol.js';
+import { recordedLabelsFor } from '../../common/recordedSeries.js';
 import type { Logger } from '../logger.js';
 import type { Now } from '../schedule.js';
 import { monotonicNow, wallClockOrigin } from '../schedule.js';
@@ -109,10 +110,8 @@ class Replay {
       const t = recorded.map((time) => startUnix + (time - t0) / this.info.speed);
       const channel = this.channels[next]!;
       const series = y.header.shape.length === 2 ? y.header.shape[0]! : 1;
-      // A channel whose series count changed during the recording has names for its last shape only.
-      const fitting = (values: readonly string[] | null | undefined) => (values?.length === series ? values : undefined);
-      const { names, units } = this.recordedSeries[next] ?? {};
-      channel.publish(toPacket(channel, { y, x, t, timestamp: t[0], names: fitting(names), units: fitting(units) }));
+      const labels = recordedLabelsFor(this.recordedSeries[next], series);
+      channel.publish(toPacket(channel, { y, x, t, timestamp: t[0], ...labels }));
       heads[next] = await this.readers[next]!.read();
     }
   }

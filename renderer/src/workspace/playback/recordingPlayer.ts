@@ -1,4 +1,5 @@
 import type { RecordingInfo } from '../../../../common/protocol.js';
+import { recordedLabelsFor } from '../../../../common/recordedSeries.js';
 import { type ChannelStore, lowerBound } from '../channelStore.js';
 import type { SamplePacket } from '../samplePacket.js';
 import { type Recording, type RecordedSegment, packetOf, packetsArrivedBy } from './recording.js';
@@ -54,9 +55,7 @@ export class RecordingPlayer {
 
   /** The packet with its channel's recorded names and units, where they fit its series count (a segment may have another). */
   private labelled(segment: RecordedSegment, packet: SamplePacket): SamplePacket {
-    const { names, units } = this.series[segment.channel] ?? {};
-    const fitting = (values: string[] | null | undefined) => (values?.length === segment.values.length ? values : undefined);
-    return { ...packet, names: fitting(names), units: fitting(units) };
+    return { ...packet, ...recordedLabelsFor(this.series[segment.channel], segment.values.length) };
   }
 
   /** Samples per series the store keeps once every recorded channel is in it (its budget shared among their series). */
