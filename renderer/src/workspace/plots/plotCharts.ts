@@ -47,9 +47,9 @@ export class PlotCharts {
   private readonly plots = new Map<string, Plot>();
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
-    const plot = { strokes: [], visible: canvas } as unknown as Plot;
     const layer = new OffscreenCanvas(canvas.width, canvas.height);
-    const chart = (plot.chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' }));
+    const chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' });
+    const plot: Plot = { chart, strokes: [], visible: canvas };
     const options = chart.options;
     options.events = [];
     // No legend or tooltip in these plots (the panels' headers and readouts show both): `false` leaves

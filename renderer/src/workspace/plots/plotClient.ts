@@ -1,7 +1,4 @@
 import type { XRange } from '../timeAxis.js';
-
-/** Messages the worker may hold at once: one it draws and the next, which the page prepared meanwhile. */
-const IN_FLIGHT = 2;
 import {
   type FromPlotWorker,
   type PlotFrame,
@@ -10,6 +7,9 @@ import {
   type ToPlotWorker,
   frameTransferables,
 } from './plotProtocol.js';
+
+/** Messages the worker may hold at once: one it draws and the next, which the page prepared meanwhile. */
+const IN_FLIGHT = 2;
 
 /**
  * The page's side of the workspace's plots, which one worker draws on the canvases handed over to

@@ -5,8 +5,9 @@ import type { PlotLine } from './plotProtocol.js';
 
 /**
  * Strokes the workspace plots' lines with plain canvas paths, over a copy of what Chart.js drew
- * (axes, grid, fills), with the geometry of `chart`'s layout. Chart.js autoscales from `extremePoints` alone; what it no longer does per frame is turn
- * every decimated point into an object, resolve options for it and walk it again to draw. x maps
+ * (axes, grid, fills), with the geometry of `chart`'s layout. Chart.js autoscales from
+ * `extremePoints` alone; what it no longer does per frame is turn every decimated point into an
+ * object, resolve options for it and walk it again to draw. x maps
  * linearly onto the x scale's pixels over `range` (the frame's own range, which the axes drawn may
  * lag by under a pixel: see PlotCharts), y through Chart.js's scale (linear or log).
  */
