@@ -6,6 +6,7 @@
  * Scenario: a 1600 × 1000 page, 8 panels in a 4 × 2 grid, 16 series across 4 channels at 1 kHz
  * (packets of 4 series × 10 samples, 100 per second per channel), a 60 s window, and a waterfall
  * at 50 rows per second.
+ * NPY_BENCH_PANELS=time,spectrum measures only those panels (by kind or position), for what each costs.
  */
 import { loadavg } from 'node:os';
 import { type Page, test } from '@playwright/test';
@@ -225,7 +226,11 @@ test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows
     { kind: 'xy', x: { channel: 'a', series: 1 }, y: { channel: 'b', series: 1 } },
     { kind: 'image', channel: 'spectra' },
   ];
-  const layout = { axis: { window: { size: 60, unit: 's' } }, panels };
+  const only = process.env.NPY_BENCH_PANELS?.split(',');
+  const layout = {
+    axis: { window: { size: 60, unit: 's' } },
+    panels: only ? panels.filter((p, i) => only.includes(p.kind) || only.includes(String(i))) : panels,
+  };
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(`${server.url}/?layout=${encodeURIComponent(JSON.stringify(layout))}#workspace`);
   await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });

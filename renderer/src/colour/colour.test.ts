@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COLOUR_MAP_NAMES, SPECIAL_COLOURS, colourLut, colourize, countSpecial, isColourMapName, parseColour } from './colourMap.js';
-import { resolveRange } from './colourRange.js';
+import { resolveRange, settledRange } from './colourRange.js';
 
 describe('colour maps', () => {
   it('reads the colours d3 returns', () => {
@@ -78,5 +78,20 @@ describe('resolveRange', () => {
     const range = resolveRange([NaN, Infinity], { mode: 'percentile', low: 1, high: 99 });
     expect(range.min).toBeNaN();
     expect(range.max).toBeNaN();
+  });
+});
+
+describe('settledRange', () => {
+  it('keeps the range a picture has while the new one is within a hundredth of its span, and takes one that moved further', () => {
+    const shown = { min: 0, max: 10 };
+    expect(settledRange(undefined, shown)).toBe(shown);
+    expect(settledRange(shown, { min: 0.09, max: 9.95 })).toBe(shown);
+    expect(settledRange(shown, { min: 0, max: 10.2 })).toEqual({ min: 0, max: 10.2 });
+    expect(settledRange(shown, { min: -0.5, max: 10 })).toEqual({ min: -0.5, max: 10 });
+  });
+
+  it('takes any new range after an empty or single-valued one', () => {
+    expect(settledRange({ min: NaN, max: NaN }, { min: 1, max: 2 })).toEqual({ min: 1, max: 2 });
+    expect(settledRange({ min: 3, max: 3 }, { min: 3, max: 3.001 })).toEqual({ min: 3, max: 3.001 });
   });
 });

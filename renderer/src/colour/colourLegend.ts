@@ -9,6 +9,8 @@ export class ColourLegend {
   readonly element: HTMLElement;
   /** The map its elements show now (the image panel shows a range every frame, mostly in the same map). */
   private shownMap = '';
+  /** Everything it shows now, to do nothing when a frame shows the same. */
+  private shown = '';
 
   constructor(private readonly format: (value: number) => string) {
     this.element = document.createElement('div');
@@ -17,6 +19,9 @@ export class ColourLegend {
   }
 
   show(scale: ColourScale, counts: SpecialCounts): void {
+    const shown = JSON.stringify([scale.bool, scale.map, scale.range.min, scale.range.max, counts]);
+    if (shown === this.shown) return;
+    this.shown = shown;
     const items: HTMLElement[] = [];
     if (scale.bool) {
       items.push(

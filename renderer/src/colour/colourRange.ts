@@ -39,3 +39,19 @@ export function resolveRange(values: ArrayLike<number>, range: ColourRangeMode, 
   const at = (percent: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((percent / 100) * (sorted.length - 1))))]!;
   return { min: at(range.low), max: at(range.high) };
 }
+
+/** How far (as a share of its span) either end of a live picture's range may move before the picture takes the new range. */
+const SETTLE_SHARE = 0.01;
+
+/**
+ * The range a live picture colours with: the one it had while the newly resolved range's ends lie
+ * within a hundredth of its span of it, else the new one. Each new row of a waterfall moves sampled
+ * percentiles in their last digits; without this the whole picture (and its legend's numbers)
+ * would change colour slightly on every frame.
+ */
+export function settledRange(previous: ColourRange | undefined, next: ColourRange): ColourRange {
+  if (!previous) return next;
+  const tolerance = SETTLE_SHARE * (previous.max - previous.min);
+  const close = (a: number, b: number) => Math.abs(a - b) <= tolerance;
+  return tolerance > 0 && close(previous.min, next.min) && close(previous.max, next.max) ? previous : next;
+}

@@ -77,8 +77,10 @@ export class ColourScaleControl extends EventTarget {
   showRange(range: ColourRange, counts: SpecialCounts): void {
     this.legend.show({ map: this.settings.map, range }, counts);
     if (Number.isFinite(range.min) && this.settings.range.mode === 'percentile') {
-      this.minInput.placeholder = formatValue(range.min);
-      this.maxInput.placeholder = formatValue(range.max);
+      // Written only when they change: a live picture shows its range every frame.
+      const [min, max] = [formatValue(range.min), formatValue(range.max)];
+      if (this.minInput.placeholder !== min) this.minInput.placeholder = min;
+      if (this.maxInput.placeholder !== max) this.maxInput.placeholder = max;
     }
   }
 

@@ -21,8 +21,14 @@ export class BucketDecimator {
   /** FIELDS numbers per bucket, the first `count` buckets in use. */
   private buckets = new Float64Array(0);
   private lastX = -Infinity;
+  /** The points' columns, reused from frame to frame (new typed arrays are slow to make in a browser). */
+  private xs = new Float64Array(0);
+  private ys = new Float64Array(0);
 
-  /** The points of samples (x, y) in about [min, max] (one bucket more each side, so lines reach the edges). */
+  /**
+   * The points of samples (x, y) in about [min, max] (one bucket more each side, so lines reach the
+   * edges), as views that the next update overwrites.
+   */
   update(x: Float64Array, y: Float64Array, min: number, max: number, buckets: number): PointColumns {
     const width = (max - min) / Math.max(1, buckets);
     const length = Math.min(x.length, y.length);
@@ -89,8 +95,11 @@ export class BucketDecimator {
 
   private points(high: number): PointColumns {
     const last = Math.min(this.count, high - this.firstKey + 1);
-    const xs = new Float64Array(3 * last);
-    const ys = new Float64Array(3 * last);
+    if (this.xs.length < 3 * last) {
+      this.xs = new Float64Array(6 * last);
+      this.ys = new Float64Array(6 * last);
+    }
+    const { xs, ys } = this;
     const f = this.buckets;
     let n = 0;
     for (let at = 0; at < last * FIELDS; at += FIELDS) {
@@ -113,7 +122,7 @@ export class BucketDecimator {
       }
       if (nanAt === 2) n = put(xs, ys, n, nanX, NaN);
     }
-    return { x: xs.slice(0, n), y: ys.slice(0, n) };
+    return { x: xs.subarray(0, n), y: ys.subarray(0, n) };
   }
 }
 

@@ -110,18 +110,20 @@ export function pairByTime(
   tolerance: number,
 ): { x: Float64Array; y: Float64Array } {
   const { from: start, to: end } = rangeIndices(a.t, from, to, 0);
-  const x: number[] = [];
-  const y: number[] = [];
+  // At most one pair per sample of a: filled in place (an XY panel pairs its whole trail every frame).
+  const x = new Float64Array(Math.max(0, end - start));
+  const y = new Float64Array(x.length);
+  let n = 0;
   let j = Math.max(0, lowerBound(b.t, a.t[start] ?? 0) - 1);
   for (let i = start; i < end; i++) {
     const time = a.t[i]!;
     while (j + 1 < b.t.length && Math.abs(b.t[j + 1]! - time) <= Math.abs(b.t[j]! - time)) j++;
     if (j < b.t.length && Math.abs(b.t[j]! - time) <= tolerance) {
-      x.push(a.values[i]!);
-      y.push(b.values[j]!);
+      x[n] = a.values[i]!;
+      y[n++] = b.values[j]!;
     }
   }
-  return { x: Float64Array.from(x), y: Float64Array.from(y) };
+  return { x: x.subarray(0, n), y: y.subarray(0, n) };
 }
 
 /**

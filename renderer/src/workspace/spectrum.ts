@@ -21,6 +21,8 @@ interface Transform {
   windowSquares: number;
   input: Float64Array;
   out: number[];
+  frequency: Float64Array;
+  value: Float64Array;
 }
 const transforms = new Map<number, Transform>();
 
@@ -29,7 +31,17 @@ function prepare(size: number): Transform {
   const hann = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
   const windowSum = hann.reduce((sum, w) => sum + w, 0);
   const windowSquares = hann.reduce((sum, w) => sum + w * w, 0);
-  return { fft, hann, windowSum, windowSquares, input: new Float64Array(size), out: fft.createComplexArray() };
+  const bins = size / 2 + 1;
+  return {
+    fft,
+    hann,
+    windowSum,
+    windowSquares,
+    input: new Float64Array(size),
+    out: fft.createComplexArray(),
+    frequency: new Float64Array(bins),
+    value: new Float64Array(bins),
+  };
 }
 
 /** The largest power of two not above `n` (and not above 65,536). */
@@ -43,7 +55,7 @@ export function fftSize(n: number): number {
  * The one-sided spectrum of the newest power-of-two samples of `values` taken at `sampleRate`,
  * mean removed and Hann-windowed: a sine of amplitude A reads A at its frequency in `amplitude`;
  * `psd` integrates to the signal's variance. Non-finite samples count as the mean. Undefined for
- * fewer than 4 samples.
+ * fewer than 4 samples. Its arrays are reused by the next spectrum of the same size.
  */
 export function spectrum(values: Float64Array, sampleRate: number, scale: SpectrumScale): Spectrum | undefined {
   const size = fftSize(values.length);
@@ -60,15 +72,13 @@ export function spectrum(values: Float64Array, sampleRate: number, scale: Spectr
   const mean = finite ? sum / finite : 0;
   let transform = transforms.get(size);
   if (!transform) transforms.set(size, (transform = prepare(size)));
-  const { fft, hann, windowSum, windowSquares, input, out } = transform;
+  const { fft, hann, windowSum, windowSquares, input, out, frequency, value } = transform;
   for (let i = 0; i < size; i++) {
     const value = samples[i]!;
     input[i] = (Number.isFinite(value) ? value - mean : 0) * hann[i]!;
   }
   fft.realTransform(out, input);
   const bins = size / 2 + 1;
-  const frequency = new Float64Array(bins);
-  const value = new Float64Array(bins);
   for (let k = 0; k < bins; k++) {
     const power = out[2 * k]! ** 2 + out[2 * k + 1]! ** 2;
     // One-sided: every bin but DC and Nyquist also holds its negative-frequency twin.

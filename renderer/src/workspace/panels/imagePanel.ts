@@ -1,6 +1,6 @@
 import { h, setText } from '../../app/dom.js';
 import { colourize, countSpecial } from '../../colour/colourMap.js';
-import { resolveRange } from '../../colour/colourRange.js';
+import { type ColourRange, resolveRange, settledRange } from '../../colour/colourRange.js';
 import { ColourScaleControl } from '../../colour/colourScaleControl.js';
 import type { SeriesRef } from '../channelStore.js';
 import { Column } from '../columns.js';
@@ -34,6 +34,8 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private readonly resizeObserver: ResizeObserver;
   private image?: { values: Float64Array; rows: number; columns: number };
   private fresh = false;
+  /** The colour range of the picture shown (settled: see `settledRange`); forgotten with the picture and on new settings. */
+  private range?: ColourRange;
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
   private readonly onReset = () => this.forget();
 
@@ -46,6 +48,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     this.scale = new ColourScaleControl(config.colour);
     this.scale.addEventListener('change', () => {
       this.settings = { ...this.settings, colour: this.scale.value };
+      this.range = undefined;
       this.fresh = true;
       this.draw();
     });
@@ -92,7 +95,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     const picture = this.image ?? this.waterfall();
     if (!picture) return this.blank();
     const { values, rows, columns } = picture;
-    const range = resolveRange(values, this.settings.colour.range, RANGE_SAMPLE);
+    const range = (this.range = settledRange(this.range, resolveRange(values, this.settings.colour.range, RANGE_SAMPLE)));
     this.scale.showRange(range, countSpecial(values));
     if (this.picture.width !== columns || this.picture.height !== rows) {
       this.picture.width = columns;
@@ -164,6 +167,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   /** Drops the picture: a new channel, or the store started afresh (its packets come again). */
   private forget(): void {
     this.rows.clear();
+    this.range = undefined;
     this.image = undefined;
     this.fresh = true;
   }

@@ -4,7 +4,7 @@ import type { FromPlotWorker, ToPlotWorker } from './plotProtocol.js';
 
 // A worker's global scope posts and receives messages just as a Worker object does on the page.
 const scope = self as unknown as Pick<Worker, 'postMessage' | 'addEventListener'>;
-const reply = (message: FromPlotWorker) => scope.postMessage(message);
+const reply = (message: FromPlotWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 const charts = new PlotCharts();
 
 scope.addEventListener('message', ({ data: message }: MessageEvent<ToPlotWorker>) => {
@@ -19,13 +19,15 @@ scope.addEventListener('message', ({ data: message }: MessageEvent<ToPlotWorker>
       charts.resize(message.id, message.width, message.height, message.pixelRatio);
       reply({ type: 'resized', plots: charts.geometry([message.id]) });
       break;
-    case 'frame':
+    case 'frame': {
       for (const plot of message.plots) charts.render(plot);
-      reply({ type: 'drawn', plots: charts.geometry(message.plots.map((p) => p.id)) });
+      const released = charts.release(message.plots);
+      reply({ type: 'drawn', plots: charts.geometry(message.plots.map((p) => p.id)), released }, released);
       break;
+    }
     case 'cursor':
       charts.cursor(message.ids, message.hover);
-      reply({ type: 'drawn', plots: {} });
+      reply({ type: 'drawn', plots: {}, released: [] });
       break;
   }
 });

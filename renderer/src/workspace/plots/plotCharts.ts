@@ -45,6 +45,8 @@ interface Plot {
  */
 export class PlotCharts {
   private readonly plots = new Map<string, Plot>();
+  /** Buffers frames came packed in (see `packFrame`), until handed back. */
+  private readonly held = new Set<ArrayBuffer>();
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
     const layer = new OffscreenCanvas(canvas.width, canvas.height);
@@ -106,6 +108,15 @@ export class PlotCharts {
     if (key === undefined || key !== plot.axesKey) this.updateAxes(plot, frame, extremes);
     plot.axesKey = key;
     paint(plot);
+  }
+
+  /** The buffers of frames received that no plot draws from any more: the page packs its next frames in them. */
+  release(received: readonly PlotFrame[]): ArrayBuffer[] {
+    for (const frame of received) for (const line of frame.lines) this.held.add(line.x.buffer as ArrayBuffer);
+    const inUse = new Set([...this.plots.values()].flatMap((plot) => plot.strokes.map((line) => line.x.buffer)));
+    const released = [...this.held].filter((buffer) => !inUse.has(buffer));
+    for (const buffer of released) this.held.delete(buffer);
+    return released;
   }
 
   /** Chart.js lays out and draws the axes layer for this frame (and fills bands). */
@@ -176,20 +187,55 @@ function xRange(plot: Plot): XRange | undefined {
 
 /**
  * What the axes Chart.js draws depend on, as a string; undefined when it must draw every frame
- * (bands, which it fills between lines; no layout yet). The x range counts in whole pixels.
+ * (bands, which it fills between lines; no layout yet). The x range counts in whole pixels, and
+ * autoscaled extents in the ticks they fall between (see `autoscaleKey`).
  */
 function axesKey(plot: Plot, frame: PlotFrame, extremes: readonly Point[][]): string | undefined {
   const { chart } = plot;
   if (!chart.chartArea || frame.lines.some((line) => line.band)) return undefined;
-  // Autoscale reads each line's lowest and highest y, and its x extent when no x range is given.
-  const limits = extremes.map((points, d) => [frame.lines[d]!.right, ...points.flatMap((p) => (frame.x ? [p.y] : [p.x, p.y]))]);
-  let x: number[] | undefined;
+  const values = (axis: 'x' | 'y' | 'y2') =>
+    extremes.flatMap((points, d) => {
+      const right = frame.lines[d]!.right;
+      if (axis === 'x') return points.map((p) => p.x);
+      return right === (axis === 'y2') ? points.map((p) => p.y) : [];
+    });
+  let x: unknown;
   if (frame.x) {
     // A window's span (max - min) differs in its last bits from frame to frame.
     const span = Number((frame.x.max - frame.x.min).toPrecision(12));
     x = [span, Math.round(frame.x.min / (span / Math.max(1, chart.chartArea.right - chart.chartArea.left)))];
-  }
-  return JSON.stringify([chart.width, chart.height, x, frame.xTitle, frame.y, frame.y2, frame.axis?.state, limits]);
+  } else x = autoscaleKey(chart, 'x', values('x'));
+  const y = frame.y.min === undefined && frame.y.max === undefined ? autoscaleKey(chart, 'y', values('y')) : null;
+  const y2 = frame.y2 && frame.y2.min === undefined && frame.y2.max === undefined ? autoscaleKey(chart, 'y2', values('y2')) : null;
+  if (x === OFF_AXIS || y === OFF_AXIS || y2 === OFF_AXIS) return undefined;
+  return JSON.stringify([chart.width, chart.height, x, y, y2, frame.xTitle, frame.y, frame.y2, frame.axis?.state]);
+}
+
+/** An autoscaled axis whose data reach beyond the axis drawn: it is drawn again. */
+const OFF_AXIS = Symbol('off axis');
+
+/**
+ * An autoscaled axis as Chart.js would draw it for data from `lo` to `hi`: it ends at the ticks
+ * around them (`bounds: 'ticks'`), so while the data's extent stays between the same two ticks of
+ * the axis drawn, and its span stays within a sixteenth of an octave (the tick step follows the
+ * span in steps of 2 to 2.5), the axis drawn is still the one Chart.js would draw: the extremes of
+ * a live signal move in their last digits every frame, the axis seldom. Data beyond the axis drawn
+ * always redraw it (`OFF_AXIS`), so nothing is drawn off the axis.
+ */
+function autoscaleKey(chart: LineChart, id: 'x' | 'y' | 'y2', values: readonly number[]): unknown {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (!finite.length) return null;
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const scale = chart.scales[id];
+  if (!scale || scale.ticks.length < 2) return [lo, hi];
+  if (lo < scale.min || hi > scale.max) return OFF_AXIS;
+  const ticks = scale.ticks.map((tick) => tick.value);
+  const below = ticks.filter((tick) => tick <= lo).length;
+  const above = ticks.filter((tick) => tick >= hi).length;
+  const log = scale.type === 'logarithmic';
+  const span = log ? Math.log10(hi / lo) : hi - lo;
+  return [below, above, span > 0 ? Math.round(Math.log2(span) * 16) : span];
 }
 
 /** The canvas on the page: the axes layer copied, then the lines and the hover cursor (time plots) over it. */

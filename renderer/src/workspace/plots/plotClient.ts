@@ -1,15 +1,10 @@
 import type { XRange } from '../timeAxis.js';
-import {
-  type FromPlotWorker,
-  type PlotFrame,
-  type PlotGeometry,
-  type PlotKind,
-  type ToPlotWorker,
-  frameTransferables,
-} from './plotProtocol.js';
+import { type FromPlotWorker, type PlotFrame, type PlotGeometry, type PlotKind, type ToPlotWorker, packFrame } from './plotProtocol.js';
 
 /** Messages the worker may hold at once: one it draws and the next, which the page prepared meanwhile. */
 const IN_FLIGHT = 2;
+/** Frame buffers the worker handed back, kept for the next frames (one per frame in flight, one being drawn again, one spare). */
+const SPARE_BUFFERS = 4;
 
 /**
  * The page's side of the workspace's plots, which one worker draws on the canvases handed over to
@@ -32,6 +27,8 @@ export class PlotWorkerClient extends EventTarget {
   private onIdle?: () => void;
   private nextId = 1;
   private flushScheduled = false;
+  /** Buffers frames were packed in that the worker no longer shows (see `packFrame`). */
+  private spare: ArrayBuffer[] = [];
 
   constructor() {
     super();
@@ -92,7 +89,7 @@ export class PlotWorkerClient extends EventTarget {
     this.pending = new Map();
     this.cursorIds = new Set();
     const messages: { message: ToPlotWorker; transfer: Transferable[] }[] = [];
-    if (plots.length) messages.push({ message: { type: 'frame', plots }, transfer: frameTransferables(plots) });
+    if (plots.length) messages.push({ message: { type: 'frame', plots }, transfer: [packFrame(plots, (bytes) => this.bufferOf(bytes))] });
     if (cursorIds.length) messages.push({ message: { type: 'cursor', ids: cursorIds, hover: this.hover }, transfer: [] });
     if (!messages.length) {
       drawn();
@@ -102,6 +99,13 @@ export class PlotWorkerClient extends EventTarget {
       this.waiting.push(i === messages.length - 1 ? drawn : () => undefined);
       this.post(message, transfer);
     });
+  }
+
+  /** A spare buffer of at least `bytes`, or a new one with room for frames to grow. */
+  private bufferOf(bytes: number): ArrayBuffer {
+    const fits = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (fits >= 0) return this.spare.splice(fits, 1)[0]!;
+    return new ArrayBuffer(Math.max(1 << 16, Math.ceil(bytes * 1.5)));
   }
 
   geometry(id: string): PlotGeometry | undefined {
@@ -131,6 +135,8 @@ export class PlotWorkerClient extends EventTarget {
       this.dispatchEvent(new Event('resize'));
       return;
     }
+    // The largest come back into use first; more than a few would only hold memory.
+    this.spare = [...this.spare, ...message.released].sort((a, b) => b.byteLength - a.byteLength).slice(0, SPARE_BUFFERS);
     this.waiting.shift()?.();
     if (!this.busy) {
       const onIdle = this.onIdle;
