@@ -1,6 +1,6 @@
 import { frameHead } from '../../common/frames.js';
 import type { NpyArray } from '../../common/npy/codec.js';
-import { dtypeFromName } from '../../common/npy/dtype.js';
+import { type DType, dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { encodeNpyHeader } from '../../common/npy/header.js';
 import { BlockPool, utf8Blocks } from '../net/utf8Blocks.js';
@@ -28,14 +28,42 @@ export function float64Array(values: Float64Array, shape: readonly number[]): Np
   };
 }
 
+/** Recently used `.npy` headers by dtype, order and shape: a channel's packets mostly share one, so it is built once, not per packet. */
+const npyHeaders = new Map<string, Uint8Array>();
+const MAX_CACHED_HEADERS = 1024;
+
+/** The `.npy` header for these (shared: never to be written to). */
+function npyHeader(dtype: DType, shape: readonly number[], fortranOrder: boolean): Uint8Array {
+  const key = `${dtype.str}${fortranOrder ? 'F' : 'C'}${shape.join()}`;
+  let header = npyHeaders.get(key);
+  if (!header) {
+    if (npyHeaders.size === MAX_CACHED_HEADERS) npyHeaders.clear();
+    header = encodeNpyHeader(dtype, shape, fortranOrder);
+    npyHeaders.set(key, header);
+  }
+  return header;
+}
+
 /** y's `.npy` bytes as parts to send one after the other: as they arrived, or a header before y's own data (nothing copied). */
 function yNpyParts({ y, yNpy }: StreamPacket): Uint8Array[] {
-  return yNpy ? [yNpy] : [encodeNpyHeader(y.header.dtype, y.header.shape, y.header.fortranOrder), y.data];
+  return yNpy ? [yNpy] : [npyHeader(y.header.dtype, y.header.shape, y.header.fortranOrder), y.data];
 }
 
 /** A float64 array's `.npy` as parts: header, then the values' own bytes. */
 function float64NpyParts(values: Float64Array): Uint8Array[] {
-  return [encodeNpyHeader(FLOAT64, [values.length], false), new Uint8Array(values.buffer, values.byteOffset, values.byteLength)];
+  return [npyHeader(FLOAT64, [values.length], false), new Uint8Array(values.buffer, values.byteOffset, values.byteLength)];
+}
+
+/**
+ * Binary messages up to this size are joined into one buffer: copying a few KiB costs less than sending each part as a
+ * fragment of its own (a frame header, a socket write and the receiver's reassembly per part, at every packet).
+ */
+export const JOINED_BINARY_BYTES = 16 * 1024;
+
+function joinedIfSmall(parts: Uint8Array[]): Uint8Array[] {
+  let total = 0;
+  for (const part of parts) total += part.byteLength;
+  return total <= JOINED_BINARY_BYTES ? [Buffer.concat(parts, total)] : parts;
 }
 
 /** Bytes a packet holds in memory: y, x and t. */
@@ -47,7 +75,7 @@ export function packetBytes(packet: StreamPacket): number {
 export const JSON_BLOCKS = new BlockPool(32);
 
 /**
- * One WebSocket message in parts, sent as its fragments: it is never joined into one buffer, and the same
+ * One WebSocket message in parts, sent as its fragments: a big one is never joined into one buffer, and the same
  * parts go to every subscriber (ws frames them without copying). A JSON message's blocks come from
  * JSON_BLOCKS and go back there once its builder and every socket sending it are done with them.
  */
@@ -89,7 +117,7 @@ export class EncodedPacket {
 
   /** The packet as a JSON text message or a binary frame; history ones carry `"history": true`. The caller releases it. */
   message(binary: boolean, history = false): WireMessage {
-    if (binary) return new WireMessage(true, this.binaryParts(history));
+    if (binary) return new WireMessage(true, joinedIfSmall(this.binaryParts(history)));
     return new WireMessage(false, utf8Blocks(this.jsonPieces(history), JSON_BLOCKS), JSON_BLOCKS);
   }
 
@@ -116,7 +144,7 @@ export class EncodedPacket {
     );
   }
 
-  /** A binary data frame whose `.npy` parts are the packet's own bytes. */
+  /** A binary data frame whose `.npy` parts are the packet's own bytes (see JOINED_BINARY_BYTES for small ones). */
   private binaryParts(history: boolean): Uint8Array[] {
     const { timestamp, x, t, names, units } = this.packet;
     const meta = {
