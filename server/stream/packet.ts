@@ -1,8 +1,9 @@
-import { frameHead } from '../../common/frames.js';
+import { decodeFrame, frameHead } from '../../common/frames.js';
 import type { NpyArray } from '../../common/npy/codec.js';
 import { type DType, dtypeFromName } from '../../common/npy/dtype.js';
 import { formatFloat, jsonDataChunks } from '../../common/npy/json.js';
 import { encodeNpyHeader } from '../../common/npy/header.js';
+import { toTypedArray } from '../../common/npy/typed.js';
 import { BlockPool, utf8Blocks } from '../net/utf8Blocks.js';
 
 /** One packet of a channel: x and t (float64, n) and y of shape (n,) or (k, n) in any numeric dtype. */
@@ -17,6 +18,8 @@ export interface StreamPacket {
   readonly names?: readonly string[];
   readonly units?: readonly string[];
 }
+
+type Labels = Pick<StreamPacket, 'names' | 'units'>;
 
 const FLOAT64 = dtypeFromName('float64');
 
@@ -144,8 +147,28 @@ export class EncodedPacket {
     );
   }
 
+  /**
+   * The packet back from the binary frame `binaryParts(false)` made of it (its bytes kept elsewhere, e.g. in lookback
+   * history): the same messages, byte for byte. x and t are copied out; y and its `.npy` are views of `frame`.
+   */
+  static fromBinaryFrame(frame: Uint8Array, arrival: number): EncodedPacket {
+    const { meta, arrays, parts } = decodeFrame(frame, 3);
+    const { channel, seq, timestamp, names, units } = meta as { channel: string; seq: number; timestamp: number } & Labels;
+    const [x, y, t] = arrays as [NpyArray, NpyArray, NpyArray];
+    const packet: StreamPacket = {
+      timestamp,
+      x: toTypedArray(x) as Float64Array,
+      y,
+      yNpy: parts[1],
+      t: toTypedArray(t) as Float64Array,
+      names,
+      units,
+    };
+    return new EncodedPacket(packet, channel, seq, arrival);
+  }
+
   /** A binary data frame whose `.npy` parts are the packet's own bytes (see JOINED_BINARY_BYTES for small ones). */
-  private binaryParts(history: boolean): Uint8Array[] {
+  binaryParts(history: boolean): Uint8Array[] {
     const { timestamp, x, t, names, units } = this.packet;
     const meta = {
       type: 'data' as const,
