@@ -63,7 +63,7 @@ function float64NpyParts(values: Float64Array): Uint8Array[] {
  */
 export const JOINED_BINARY_BYTES = 16 * 1024;
 
-function joinedIfSmall(parts: Uint8Array[]): Uint8Array[] {
+function joinedIfSmall(parts: readonly Uint8Array[]): readonly Uint8Array[] {
   let total = 0;
   for (const part of parts) total += part.byteLength;
   return total <= JOINED_BINARY_BYTES ? [Buffer.concat(parts, total)] : parts;
@@ -106,6 +106,8 @@ export class WireMessage {
 
 /** A packet of a channel with its seq; its wire messages are built on demand (see LiveMessages). */
 export class EncodedPacket {
+  private liveParts?: readonly Uint8Array[];
+
   constructor(
     readonly packet: StreamPacket,
     readonly channel: string,
@@ -168,7 +170,12 @@ export class EncodedPacket {
   }
 
   /** A binary data frame whose `.npy` parts are the packet's own bytes (see JOINED_BINARY_BYTES for small ones). */
-  binaryParts(history: boolean): Uint8Array[] {
+  binaryParts(history: boolean): readonly Uint8Array[] {
+    // The live frame is wanted twice, by binary subscribers and by the lookback history: it is built once.
+    return history ? this.buildBinaryParts(true) : (this.liveParts ??= this.buildBinaryParts(false));
+  }
+
+  private buildBinaryParts(history: boolean): Uint8Array[] {
     const { timestamp, x, t, names, units } = this.packet;
     const meta = {
       type: 'data' as const,
