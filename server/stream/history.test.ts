@@ -53,7 +53,7 @@ describe('lookback history', () => {
     const originals = [
       new EncodedPacket({ timestamp: 1.7e9 + 1 / 7, x, t, y: decodeNpy(yNpy), yNpy, names: ['a', 'b'], units: ['V', 'µA'] }, 'c', 41, 5),
       new EncodedPacket(
-        { timestamp: 0.5, x: x.subarray(1), t: t.subarray(1), y: float64Array(Float64Array.from([Math.PI, -0]), [2]) },
+        { timestamp: -0, x: x.subarray(1), t: t.subarray(1), y: float64Array(Float64Array.from([Math.PI, -0]), [2]) },
         'c',
         42,
         6,

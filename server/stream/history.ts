@@ -50,7 +50,9 @@ const SIZE = 1;
 const SLAB = 2;
 const OFFSET = 3;
 const LENGTH = 4;
-const FIELDS = 5;
+/** Kept apart from the frame, whose JSON metadata would turn a timestamp of -0 into 0. */
+const TIMESTAMP = 5;
+const FIELDS = 6;
 
 /** Bounds on a new slab's size (more only for a packet that needs more); in between, a quarter of what the history holds. */
 const MIN_SLAB = 4 * 1024;
@@ -89,7 +91,7 @@ export class ChannelHistory {
       slab.set(part, at);
       at += part.byteLength;
     }
-    this.index.push(packet.arrival, size, this.firstSlab + this.slabs.length - 1, offset, length);
+    this.index.push(packet.arrival, size, this.firstSlab + this.slabs.length - 1, offset, length, packet.packet.timestamp);
     this.bytes += size;
     this.budget.add(size);
     const { seconds, channelBytes } = this.budget.limits;
@@ -106,7 +108,7 @@ export class ChannelHistory {
       if (arrival < from) continue;
       const offset = this.field(i, OFFSET);
       const frame = this.slabs[this.field(i, SLAB) - this.firstSlab]!.subarray(offset, offset + this.field(i, LENGTH));
-      out.push(EncodedPacket.fromBinaryFrame(frame, arrival));
+      out.push(EncodedPacket.fromBinaryFrame(frame, arrival, this.field(i, TIMESTAMP)));
     }
     return out;
   }

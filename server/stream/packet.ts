@@ -151,11 +151,12 @@ export class EncodedPacket {
 
   /**
    * The packet back from the binary frame `binaryParts(false)` made of it (its bytes kept elsewhere, e.g. in lookback
-   * history): the same messages, byte for byte. x and t are copied out; y and its `.npy` are views of `frame`.
+   * history) and its timestamp (as JSON, the frame's metadata has no -0): the same messages, byte for byte. x and t
+   * are copied out; y and its `.npy` are views of `frame`.
    */
-  static fromBinaryFrame(frame: Uint8Array, arrival: number): EncodedPacket {
+  static fromBinaryFrame(frame: Uint8Array, arrival: number, timestamp: number): EncodedPacket {
     const { meta, arrays, parts } = decodeFrame(frame, 3);
-    const { channel, seq, timestamp, names, units } = meta as { channel: string; seq: number; timestamp: number } & Labels;
+    const { channel, seq, names, units } = meta as { channel: string; seq: number } & Labels;
     const [x, y, t] = arrays as [NpyArray, NpyArray, NpyArray];
     const packet: StreamPacket = {
       timestamp,
