@@ -223,7 +223,12 @@ describe('replay from the stored arrays', () => {
     const origin = 1_700_000_000_000;
     const replays = new ReplayManager(server.hub, server.recordings, server.store, silentLogger, {
       now: () => time,
-      origin: () => origin,
+      // Finding the origin takes time (it waits for the wall clock to tick over): the clock starts after it, so the
+      // first packet is not already 3 ms late when due.
+      origin: () => {
+        time += 3;
+        return origin;
+      },
       waitUntil,
     });
     const received: { channel: string; packet: EncodedPacket['packet'] }[] = [];
@@ -234,9 +239,9 @@ describe('replay from the stored arrays', () => {
     await until(() => (replays.get(replay.id).state === 'finished' ? true : undefined));
 
     // Each channel from its own first sample: a at 0, 2, 5.25, 10 ms; b at 0, 3.5, 6.25 ms (speed 2), merged.
-    const offsetsMs = [0, 0, 2, 3.5, 5.25, 6.25, 10].map((ms) => 1000 + ms);
+    const offsetsMs = [0, 0, 2, 3.5, 5.25, 6.25, 10].map((ms) => 1003 + ms);
     expect(dues.map((due) => Math.round(due * 1000) / 1000)).toEqual(offsetsMs);
-    const startUnix = (origin + 1000) / 1000;
+    const startUnix = (origin + 1003) / 1000;
     expect(received.map(({ channel, packet }) => [channel, packet.y.header.shape, Array.from(toTypedArray(packet.y), Number)])).toEqual([
       ['replay.src.a', [2], [0, 0.25]],
       ['replay.src.b', [2, 3], [1, 2, 3, 4, 5, 6]],

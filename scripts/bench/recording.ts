@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { decodeDataFrame, encodeFrame } from '../../common/frames.js';
 import type { RecordingInfo, ReplayInfo } from '../../common/protocol.js';
 import { toTypedArray, typedArrayToNpy } from '../../common/npy/typed.js';
-import { wallClockOrigin } from '../../server/schedule.js';
+import { waitWithTimer } from '../../server/record/replay.js';
+import { monotonicNow, wallClockOrigin } from '../../server/schedule.js';
 import { processCpuSeconds } from '../../test/helpers/serverProcess.js';
 import { percentile, report, round } from './stats.js';
 
@@ -178,5 +179,29 @@ export async function benchReplayTiming(server: BenchTarget, packets = 10_000): 
     target_p99_ms: 2,
     load_average_1min: round(loadavg()[0]!, 1),
     met: mistimed === 0 && percentile(absolute, 99) <= 2,
+  });
+}
+
+/**
+ * This machine's floor for replay timing: the replay's own wait (waitWithTimer) for 1 kHz due times, alone in this
+ * process, with no server, socket or decoding. Replay cannot be more punctual than this: when this p99 is over 2 ms,
+ * other work on the machine (not the server) is stalling processes for that long.
+ */
+export async function benchTimerFloor(packets = 10_000): Promise<void> {
+  const start = monotonicNow() + 1;
+  const absolute = new Float64Array(packets);
+  for (let i = 0; i < packets; i++) {
+    await waitWithTimer(start + i, monotonicNow).done;
+    absolute[i] = Math.abs(monotonicNow() - (start + i));
+  }
+  const errors = Array.from(absolute);
+  report({
+    figure: 'timer_floor_1kHz',
+    packets,
+    p50_ms: round(percentile(errors, 50), 2),
+    p99_ms: round(percentile(errors, 99), 2),
+    max_ms: round(Math.max(...errors), 2),
+    over_2ms_packets: errors.filter((e) => e > 2).length,
+    load_average_1min: round(loadavg()[0]!, 1),
   });
 }

@@ -1,14 +1,15 @@
 /**
  * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N] [--only recording|paced|replay]`: the recording and replay figures
- * alone, against a fresh server of ours in its own process, or with `--url` one already running (e.g. under
- * `node --cpu-prof`, for profiling; `--pid` then gives its process id for the CPU figures).
+ * alone (replay's followed by the machine's own timer floor, for comparison), against a fresh server of ours in its own
+ * process, or with `--url` one already running (e.g. under `node --cpu-prof`, for profiling; `--pid` then gives its
+ * process id for the CPU figures).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { ROOT } from './processes.js';
-import { benchRecording, benchReplayTiming } from './recording.js';
+import { benchRecording, benchReplayTiming, benchTimerFloor } from './recording.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,10 @@ const server = values.url
   : await spawnServer(join(scratch, 'data')).then((spawned) => ({ url: spawned.url, pid: spawned.child.pid, stop: spawned.stop }));
 try {
   if (values.only !== 'replay') await benchRecording(server, Number(values.seconds), values.only !== 'paced');
-  if (values.only !== 'recording' && values.only !== 'paced') await benchReplayTiming(server, Number(values.packets));
+  if (values.only !== 'recording' && values.only !== 'paced') {
+    await benchReplayTiming(server, Number(values.packets));
+    await benchTimerFloor(Number(values.packets));
+  }
 } finally {
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });

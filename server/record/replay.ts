@@ -93,8 +93,10 @@ class Replay {
     this.readers = this.openChannels();
     // The first packets are read (files opened, first blocks in memory) before the clock starts, or they would be late.
     const heads: (StoredPacket | undefined)[] = await Promise.all(this.readers.map((reader) => reader.read()));
+    // Taken before the clock starts: finding the origin waits for the wall clock to tick over (up to a few ms).
+    const origin = this.clock.origin();
     const start = this.clock.now();
-    const startUnix = (this.clock.origin() + start) / 1000;
+    const startUnix = (origin + start) / 1000;
     const firstTime = heads.map((packet) => packet?.t[0]);
     const dueOf = (i: number) => start + ((heads[i]!.t[0]! - firstTime[i]!) / this.info.speed) * 1000;
     for (;;) {

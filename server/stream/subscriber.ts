@@ -58,10 +58,8 @@ export class Subscriber {
     const { binary, parts } = message;
     const last = parts.length - 1;
     message.hold();
-    parts.forEach((part, i) => {
-      if (i < last) this.socket.send(part, { binary, fin: false });
-      else this.socket.send(part, { binary, fin: true }, () => message.release());
-    });
+    for (let i = 0; i < last; i++) this.socket.send(parts[i]!, { binary, fin: false });
+    this.socket.send(parts[last]!, { binary, fin: true }, () => message.release());
     this.delivered++;
   }
 }
