@@ -1,11 +1,14 @@
 import * as v from 'valibot';
 import { decodeDataFrame } from '../common/frames.js';
-import { type NumericArray, toTypedArray } from '../common/npy/typed.js';
+import { type NumericArray, typedValues } from '../common/npy/typed.js';
 import type { DataMessage, DroppedMessage, StatusMessage, StreamCommand } from '../common/protocol.js';
 import { ServerMessageSchema } from '../common/schemas.js';
 import { type CloseInfo, type ConnectionListener, ReconnectingSocket, type WebSocketFactory } from './socket.js';
 
-/** A data packet, the same whether it came as JSON or as a binary frame. */
+/**
+ * A data packet, the same whether it came as JSON or as a binary frame. Its arrays may be views on
+ * the message it came in rather than copies: read them, keep them or copy them, but do not write to them.
+ */
 export interface StreamData {
   channel: string;
   seq: number;
@@ -112,11 +115,11 @@ export class StreamSubscription extends ReconnectingSocket {
         channel: meta.channel,
         seq: meta.seq,
         timestamp: meta.timestamp,
-        x: toTypedArray(x) as Float64Array,
-        y: toTypedArray(y),
+        x: typedValues(x) as Float64Array,
+        y: typedValues(y),
         shape: [...y.header.shape],
         dtype: y.header.dtype.str,
-        t: t ? (toTypedArray(t) as Float64Array) : new Float64Array(0),
+        t: t ? (typedValues(t) as Float64Array) : new Float64Array(0),
         history: meta.history === true,
         names: meta.names,
         units: meta.units,

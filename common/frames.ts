@@ -36,9 +36,18 @@ export interface Frame {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A frame's start: the uint32 LE metadata length and the metadata; its `.npy` parts follow as they are. */
+/** The first `.npy` part starts at a multiple of this (its header keeps its data aligned as well). */
+const PART_ALIGNMENT = 8;
+
+/**
+ * A frame's start: the uint32 LE metadata length and the metadata; its `.npy` parts follow as they are.
+ * The metadata ends in spaces up to a multiple of 8 bytes, so that a reader can view float64 values
+ * where they lie in the message rather than copy them.
+ */
 export function frameHead(meta: object): Uint8Array {
-  const metaBytes = encoder.encode(JSON.stringify(meta));
+  const json = JSON.stringify(meta);
+  const unpadded = 4 + encoder.encode(json).length;
+  const metaBytes = encoder.encode(json + ' '.repeat((PART_ALIGNMENT - (unpadded % PART_ALIGNMENT)) % PART_ALIGNMENT));
   const head = new Uint8Array(4 + metaBytes.length);
   new DataView(head.buffer).setUint32(0, metaBytes.length, true);
   head.set(metaBytes, 4);
