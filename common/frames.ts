@@ -38,6 +38,7 @@ const decoder = new TextDecoder();
 
 /** The first `.npy` part starts at a multiple of this (its header keeps its data aligned as well). */
 const PART_ALIGNMENT = 8;
+const SPACE = 0x20;
 
 /**
  * A frame's start: the uint32 LE metadata length and the metadata; its `.npy` parts follow as they are.
@@ -45,12 +46,11 @@ const PART_ALIGNMENT = 8;
  * where they lie in the message rather than copy them.
  */
 export function frameHead(meta: object): Uint8Array {
-  const json = JSON.stringify(meta);
-  const unpadded = 4 + encoder.encode(json).length;
-  const metaBytes = encoder.encode(json + ' '.repeat((PART_ALIGNMENT - (unpadded % PART_ALIGNMENT)) % PART_ALIGNMENT));
-  const head = new Uint8Array(4 + metaBytes.length);
-  new DataView(head.buffer).setUint32(0, metaBytes.length, true);
-  head.set(metaBytes, 4);
+  const json = encoder.encode(JSON.stringify(meta));
+  const length = json.length + ((PART_ALIGNMENT - ((4 + json.length) % PART_ALIGNMENT)) % PART_ALIGNMENT);
+  const head = new Uint8Array(4 + length).fill(SPACE, 4 + json.length);
+  new DataView(head.buffer).setUint32(0, length, true);
+  head.set(json, 4);
   return head;
 }
 

@@ -105,8 +105,9 @@ export class XyPanel implements WorkspacePanel<'xy'> {
       tolerance,
     );
     const stride = Math.max(1, Math.ceil(pairs.x.length / MAX_POINTS));
+    // Every pair as it is when few enough (the frame copies lines into its own buffer anyway).
     const picked = (values: Float64Array) =>
-      Float64Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride]!);
+      stride === 1 ? values : Float64Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride]!);
     const x = picked(pairs.x);
     const y = picked(pairs.y);
     this.pointsShown = x.length;
