@@ -11,7 +11,7 @@ import { fanOutFigure, publishLatencyFigure } from './figures/oursStreaming.js';
 import { stream } from './figures/stream.js';
 import { upload1GiB, upload64MiB } from './figures/upload.js';
 import { benchPython } from './python.js';
-import { benchRecording, benchReplayTiming } from './recording.js';
+import { benchLoopbackFloor, benchRecording, benchReplayTiming } from './recording.js';
 import { benchHugeArrayViewer } from './viewer.js';
 
 export const FIGURES: readonly Figure[] = [
@@ -29,6 +29,8 @@ export const FIGURES: readonly Figure[] = [
   // Ours only: the reference has no recordings, replay or slicing.
   { name: 'recording', quick: true, run: (ctx) => benchRecording({ url: ctx.ours.url, pid: ctx.ours.child.pid }) },
   { name: 'replay timing', quick: true, run: (ctx) => benchReplayTiming({ url: ctx.ours.url, pid: ctx.ours.child.pid }) },
+  // Beside it, the same timing with nothing of ours in the way: what this machine allows.
+  { name: 'replay timing floor', quick: true, run: () => benchLoopbackFloor() },
   { name: 'huge array viewer', quick: false, run: (ctx) => benchHugeArrayViewer(ctx.scratch) },
   serverMemory,
 ];

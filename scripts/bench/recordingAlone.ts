@@ -1,6 +1,6 @@
 /**
  * `npm run bench:recording [-- --url http://host:port] [--seconds S] [--packets N] [--only recording|paced|replay]`: the recording and replay figures
- * alone (replay's followed by the machine's own timer floor, for comparison), against a fresh server of ours in its own
+ * alone (replay's followed by the machine's own floors for it, across two processes and in one, for comparison), against a fresh server of ours in its own
  * process, or with `--url` one already running (e.g. under `node --cpu-prof`, for profiling; `--pid` then gives its
  * process id for the CPU figures).
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnServer } from '../../test/helpers/serverProcess.js';
 import { ROOT } from './processes.js';
-import { benchRecording, benchReplayTiming, benchTimerFloor } from './recording.js';
+import { benchLoopbackFloor, benchRecording, benchReplayTiming, benchTimerFloor } from './recording.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +28,7 @@ try {
   if (values.only !== 'replay') await benchRecording(server, Number(values.seconds), values.only !== 'paced');
   if (values.only !== 'recording' && values.only !== 'paced') {
     await benchReplayTiming(server, Number(values.packets));
+    await benchLoopbackFloor(Number(values.packets));
     await benchTimerFloor(Number(values.packets));
   }
 } finally {
