@@ -13,6 +13,7 @@ import { type Page, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { typedArrayToNpy } from '../../common/npy/typed.js';
 import { type TestServer, startTestServer } from '../../e2e/support/servers.js';
+import { cpuPerEvent, machineCpuByKind } from './machineCpu.js';
 import { percentile, report, round } from './stats.js';
 
 interface PageGlobals {
@@ -47,10 +48,12 @@ async function produce(channel: string, intervalMs: number, packet: (i: number) 
 
 /**
  * In the page: on every animation frame, whether `counter()` moved since the last; the intervals
- * between frames where it did are the intervals between redraws that showed new data.
+ * between frames where it did are the intervals between redraws that showed new data. Beside them,
+ * the machine's CPU time per redraw over the same span, by process (machineCpu.ts).
  */
-function redrawIntervals(page: Page, counter: 'workspace' | 'live'): Promise<number[]> {
-  return page.evaluate(
+async function redrawIntervals(page: Page, counter: 'workspace' | 'live'): Promise<{ intervals: number[]; cpu: Record<string, number> }> {
+  const before = machineCpuByKind();
+  const intervals = await page.evaluate(
     ({ counter, duration }) => {
       const g = globalThis as unknown as PageGlobals;
       const read = () => (counter === 'workspace' ? g.__npyWorkspace.framesWithNewData : g.__npyStudioStats.framesDrawn);
@@ -75,6 +78,7 @@ function redrawIntervals(page: Page, counter: 'workspace' | 'live'): Promise<num
     },
     { counter, duration: MEASURE_MS },
   );
+  return { intervals, cpu: cpuPerEvent(before, machineCpuByKind(), intervals.length) };
 }
 
 /** NPY_BENCH_PROFILE=1: the page's main thread's CPU profile over the measurement, its top functions by self time. */
@@ -188,7 +192,7 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
   };
 }
 
-function figure(name: string, intervals: number[], extra: Record<string, unknown>): void {
+function figure(name: string, { intervals, cpu }: Awaited<ReturnType<typeof redrawIntervals>>, extra: Record<string, unknown>): void {
   report({
     figure: name,
     p50: round(percentile(intervals, 50)),
@@ -198,6 +202,7 @@ function figure(name: string, intervals: number[], extra: Record<string, unknown
     note: 'ms between completed redraws showing new data; headless Chromium, software rendering (no GPU)',
     load_average_1min: round(loadavg()[0]!),
     ...extra,
+    cpu_ms_per_redraw: cpu,
   });
 }
 
@@ -246,10 +251,10 @@ test('workspace: 8 panels, 16 series at 1 kHz, 60 s window, waterfall at 50 rows
   const profile = process.env.NPY_BENCH_PROFILE
     ? await (process.env.NPY_BENCH_PROFILE === 'trace' ? startTrace : startProfile)(page)
     : undefined;
-  const intervals = await redrawIntervals(page, 'workspace');
+  const measured = await redrawIntervals(page, 'workspace');
   if (profile) await profile();
   await page.screenshot({ path: 'test-results/bench/workspace-8-panels.png' });
-  figure('workspace_frame_ms', intervals, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
+  figure('workspace_frame_ms', measured, { panels: 8, series: 16, window_s: 60, points_kept: pointsKept });
 });
 
 test('live view (single panel): 10 kHz, 100,000-point window, measured the same way', async ({ page }) => {
@@ -264,6 +269,5 @@ test('live view (single panel): 10 kHz, 100,000-point window, measured the same 
   await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__npyStudioStats.pointsShown >= 100_000, undefined, {
     timeout: 60_000,
   });
-  const intervals = await redrawIntervals(page, 'live');
-  figure('live_view_frame_ms', intervals, { panels: 1, series: 1, window_points: 100_000 });
+  figure('live_view_frame_ms', await redrawIntervals(page, 'live'), { panels: 1, series: 1, window_points: 100_000 });
 });

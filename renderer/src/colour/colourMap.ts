@@ -130,11 +130,13 @@ export interface SpecialCounts {
   readonly negInf: number;
 }
 
-export function countSpecial(values: Iterable<number>): SpecialCounts {
+export function countSpecial(values: ArrayLike<number>): SpecialCounts {
   let nan = 0;
   let posInf = 0;
   let negInf = 0;
-  for (const v of values) {
+  // Indexed, not `for...of`: a typed array's iterator costs about ten times as much per value.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v !== v) nan++;
     else if (v === Infinity) posInf++;
     else if (v === -Infinity) negInf++;

@@ -9,6 +9,12 @@ import { createPanel } from './panels/createPanel.js';
 import { type PanelContext, type WorkspacePanel, seriesLabel } from './panels/panel.js';
 import { TimePlotPanel } from './panels/timePlot.js';
 
+/**
+ * How often a panel's readout of the newest values is rewritten while data stream in: numbers that change every frame
+ * cannot be read, and rewriting them costs each frame a text layout. Hover moves rewrite it at once.
+ */
+const LIVE_READOUT_MS = 200;
+
 /** The drag type of a series dragged from the channels sidebar. */
 export const SERIES_DRAG_TYPE = 'application/x-npy-series';
 
@@ -36,6 +42,8 @@ export class PanelHost implements IContentRenderer {
   private readonly readout: HTMLElement;
   private params!: GroupPanelPartInitParameters;
   private chipLabels = '';
+  private readoutWrittenAt = -Infinity;
+  private readoutTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly services: PanelHostServices) {
     this.chips = h('div', { class: 'chips', 'data-testid': 'panel-series' });
@@ -96,17 +104,32 @@ export class PanelHost implements IContentRenderer {
       .join('|');
     if (labels !== this.chipLabels) this.renderChips();
     const drew = this.panel.draw(dataChanged);
-    setText(this.readout, this.readoutText());
+    this.writeReadoutSoon();
     return drew;
+  }
+
+  /** Writes the readout now if it was last written `LIVE_READOUT_MS` ago, else once that time has passed. */
+  private writeReadoutSoon(): void {
+    const wait = this.readoutWrittenAt + LIVE_READOUT_MS - performance.now();
+    if (wait <= 0) this.writeReadout();
+    else this.readoutTimer ??= setTimeout(() => this.writeReadout(), wait);
+  }
+
+  private writeReadout(): void {
+    clearTimeout(this.readoutTimer);
+    this.readoutTimer = undefined;
+    this.readoutWrittenAt = performance.now();
+    setText(this.readout, this.readoutText());
   }
 
   /** The hover cursor moved: time plots redraw their cursor line, every panel its readout. */
   showHover(): void {
     if (this.panel instanceof TimePlotPanel) this.panel.redrawCursor();
-    this.readout.textContent = this.readoutText();
+    this.writeReadout();
   }
 
   dispose(): void {
+    clearTimeout(this.readoutTimer);
     this.panel.dispose();
     this.services.unregister(this);
   }

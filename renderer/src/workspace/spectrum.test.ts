@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fftSize, sampleRateOf, spectrum } from './spectrum.js';
+import { fftSize, sampleRateOf, settledDecades, spectrum } from './spectrum.js';
 
 describe('spectrum', () => {
   const rate = 1000;
@@ -35,5 +35,31 @@ describe('spectrum', () => {
 
   it('estimates the sample rate from sample times', () => {
     expect(sampleRateOf(Float64Array.from({ length: 1000 }, (_, i) => 1.7e9 + i / 250))).toBeCloseTo(250, 1);
+  });
+});
+
+describe('settledDecades', () => {
+  it('fits whole decades around the positive values', () => {
+    expect(settledDecades(undefined, 3e-7, 0.2)).toEqual({ min: 1e-7, max: 1 });
+    expect(settledDecades(undefined, 1e-3, 1e-3)).toEqual({ min: 1e-3, max: 1e-2 });
+  });
+
+  it('keeps the axis while the lowest bins wander inside it', () => {
+    const axis = settledDecades(undefined, 3e-7, 0.2)!;
+    expect(settledDecades(axis, 2e-6, 0.5)).toBe(axis);
+    expect(settledDecades(axis, 5e-5, 0.05)).toBe(axis);
+  });
+
+  it('refits when a value leaves the axis or the axis is mostly empty', () => {
+    const axis = { min: 1e-7, max: 1 };
+    expect(settledDecades(axis, 5e-8, 0.2)).toEqual({ min: 1e-8, max: 1 });
+    expect(settledDecades(axis, 1e-6, 3)).toEqual({ min: 1e-6, max: 10 });
+    expect(settledDecades(axis, 2e-4, 0.2)).toEqual({ min: 1e-4, max: 1 });
+    expect(settledDecades(axis, 1e-6, 2e-3)).toEqual({ min: 1e-6, max: 1e-2 });
+  });
+
+  it('autoscales when nothing is positive', () => {
+    expect(settledDecades({ min: 1, max: 10 }, Infinity, -Infinity)).toBeUndefined();
+    expect(settledDecades(undefined, 0, 0)).toBeUndefined();
   });
 });

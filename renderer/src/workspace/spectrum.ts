@@ -1,4 +1,5 @@
 import FFT from 'fft.js';
+import type { XRange } from './timeAxis.js';
 
 export type SpectrumScale = 'amplitude' | 'psd';
 
@@ -89,13 +90,40 @@ export function spectrum(values: Float64Array, sampleRate: number, scale: Spectr
   return { frequency, value, size };
 }
 
+/** Spacings `sampleRateOf` takes the median of; reused, as panels ask every frame. */
+const GAPS = new Float64Array(256);
+
 /** Samples per second from sample times: the median spacing, robust to gaps between packets. */
 export function sampleRateOf(times: Float64Array): number {
   if (times.length < 2) return NaN;
-  const step = Math.max(1, Math.floor(times.length / 256));
-  const gaps: number[] = [];
-  for (let i = step; i < times.length; i += step) gaps.push((times[i]! - times[i - step]!) / step);
-  gaps.sort((a, b) => a - b);
-  const median = gaps[gaps.length >> 1]!;
+  const step = Math.max(1, Math.floor(times.length / GAPS.length));
+  let count = 0;
+  for (let i = step; i < times.length && count < GAPS.length; i += step) GAPS[count++] = (times[i]! - times[i - step]!) / step;
+  // A typed array sorts numerically, in native code.
+  const median = GAPS.subarray(0, count).sort()[count >> 1]!;
   return median > 0 ? 1 / median : NaN;
+}
+
+/** Decades a log spectrum's axis may reach below its lowest value before it is fitted again. */
+const SPARE_DECADES_BELOW = 2;
+
+/**
+ * A log spectrum's y axis: whole decades around the lowest and highest positive values (`lo`,
+ * `hi`), kept while the values stay inside it and reach to within two decades of its bottom and
+ * one of its top. The lowest bins of a spectrum jump by orders of magnitude from frame to frame;
+ * an axis fitted to them would change, and be laid out again, on nearly every frame. Undefined
+ * (autoscale) when no value is positive.
+ */
+export function settledDecades(previous: XRange | undefined, lo: number, hi: number): XRange | undefined {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return undefined;
+  const bottom = Math.floor(Math.log10(lo));
+  const top = Math.max(bottom + 1, Math.ceil(Math.log10(hi)));
+  if (previous) {
+    const previousBottom = Math.round(Math.log10(previous.min));
+    const previousTop = Math.round(Math.log10(previous.max));
+    const inside = bottom >= previousBottom && top <= previousTop;
+    if (inside && bottom - previousBottom <= SPARE_DECADES_BELOW && previousTop - top <= 1) return previous;
+  }
+  // `1e-4` as written is the double nearest 10⁻⁴; `10 ** -4` is not.
+  return { min: Number(`1e${bottom}`), max: Number(`1e${top}`) };
 }

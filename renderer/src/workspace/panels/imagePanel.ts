@@ -1,6 +1,7 @@
 import { h, setText } from '../../app/dom.js';
-import { colourize, countSpecial } from '../../colour/colourMap.js';
+import { countSpecial } from '../../colour/colourMap.js';
 import { type ColourRange, resolveRange, settledRange } from '../../colour/colourRange.js';
+import { ScrollingColours } from '../../colour/scrollingColours.js';
 import { ColourScaleControl } from '../../colour/colourScaleControl.js';
 import type { SeriesRef } from '../channelStore.js';
 import { Column } from '../columns.js';
@@ -36,6 +37,8 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private fresh = false;
   /** The colour range of the picture shown (settled: see `settledRange`); forgotten with the picture and on new settings. */
   private range?: ColourRange;
+  /** The waterfall's pixels, coloured row by row as they come. */
+  private readonly colours = new ScrollingColours();
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
   private readonly onReset = () => this.forget();
 
@@ -102,8 +105,13 @@ export class ImagePanel implements WorkspacePanel<'image'> {
       this.picture.height = rows;
     }
     const context = this.picture.getContext('2d')!;
-    if (this.pixels?.width !== columns || this.pixels.height !== rows) this.pixels = context.createImageData(columns, rows);
-    colourize(values, { map: this.settings.colour.map, range }, this.pixels.data);
+    if (this.pixels?.width !== columns || this.pixels.height !== rows) {
+      this.pixels = context.createImageData(columns, rows);
+      this.colours.forget();
+    }
+    // A (k, n) image is new with each packet: coloured whole.
+    if (this.image) this.colours.forget();
+    this.colours.colour(values, { map: this.settings.colour.map, range }, this.pixels.data);
     context.putImageData(this.pixels, 0, 0);
     const { width, height } = this.fitCanvas();
     const target = this.canvasElement.getContext('2d')!;
@@ -161,12 +169,13 @@ export class ImagePanel implements WorkspacePanel<'image'> {
       this.width = packet.n;
       this.rows = new Column(WATERFALL_ROWS * this.width);
     }
-    this.rows.append(packet.y, 0, packet.n);
+    this.colours.scrolled(packet.n, this.rows.append(packet.y, 0, packet.n));
   }
 
   /** Drops the picture: a new channel, or the store started afresh (its packets come again). */
   private forget(): void {
     this.rows.clear();
+    this.colours.forget();
     this.range = undefined;
     this.image = undefined;
     this.fresh = true;

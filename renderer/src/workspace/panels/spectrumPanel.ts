@@ -3,7 +3,8 @@ import { decimatedColumns } from '../../charts/points.js';
 import { seriesColour } from '../../charts/theme.js';
 import { formatValue } from '../../data/format.js';
 import type { PanelConfigOf } from '../layout.js';
-import { sampleRateOf, spectrum } from '../spectrum.js';
+import { sampleRateOf, settledDecades, spectrum } from '../spectrum.js';
+import type { XRange } from '../timeAxis.js';
 import { type RemotePlot, plotWorker } from '../plots/plotClient.js';
 import type { PlotLine } from '../plots/plotProtocol.js';
 import { type PanelContext, type PanelReport, visibleSeriesOf } from './panel.js';
@@ -18,6 +19,8 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   private readonly note: HTMLElement;
   private pointsShown = 0;
   private peaks: string[] = [];
+  /** The log y axis as last shown (see `settledDecades`). */
+  private decades?: XRange;
 
   constructor(context: PanelContext, config: PanelConfigOf<'spectrum'>) {
     super(context, config);
@@ -70,7 +73,8 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
       lines.push({ x, y, colour: seriesColour(d), label: entry.label, right: false });
     });
     setText(this.note, size ? `${size} samples` : visible.length ? 'too few samples in view' : '');
-    this.plot.show({ lines, y: { log: this.settings.log } });
+    this.decades = this.settings.log ? settledDecades(this.decades, ...positiveExtent(lines)) : undefined;
+    this.plot.show({ lines, y: { log: this.settings.log, ...this.decades } });
     this.pointsShown = points;
     return points > 0;
   }
@@ -86,4 +90,17 @@ export class SpectrumPanel extends SeriesListPanel<'spectrum'> {
   dispose(): void {
     this.plot.dispose();
   }
+}
+
+/** The lowest and highest positive values of the lines (what a log axis can show). */
+function positiveExtent(lines: readonly PlotLine[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { y } of lines)
+    for (let i = 0; i < y.length; i++) {
+      const value = y[i]!;
+      if (value > 0 && value < lo) lo = value;
+      if (value > hi && value < Infinity) hi = value;
+    }
+  return [lo, hi];
 }
