@@ -1,4 +1,5 @@
 import { h, setText } from '../../app/dom.js';
+import { THEME } from '../../charts/theme.js';
 import { countSpecial } from '../../colour/colourMap.js';
 import { type ColourRange, resolveRange, settledRange } from '../../colour/colourRange.js';
 import { ScrollingColours } from '../../colour/scrollingColours.js';
@@ -114,16 +115,23 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     this.colours.colour(values, { map: this.settings.colour.map, range }, this.pixels.data);
     context.putImageData(this.pixels, 0, 0);
     const { width, height } = this.fitCanvas();
-    const target = this.canvasElement.getContext('2d')!;
+    const target = this.target();
     const ratio = devicePixelRatio;
     // The waterfall's rows are kept oldest first: drawn upside down, the newest is on top.
     if (this.image) target.setTransform(ratio, 0, 0, ratio, 0, 0);
     else target.setTransform(ratio, 0, 0, -ratio, 0, height * ratio);
     target.imageSmoothingEnabled = false;
-    target.clearRect(0, 0, width, height);
     target.drawImage(this.picture, 0, 0, width, height);
     setText(this.note, this.image ? `${rows} × ${columns} (latest packet)` : `${rows} packets × ${columns}`);
     return true;
+  }
+
+  /**
+   * The canvas's context, opaque: without a GPU the compositor copies an opaque canvas rather than
+   * blending it over the page. The picture covers all of it; a blank one is filled with the background.
+   */
+  private target(): CanvasRenderingContext2D {
+    return this.canvasElement.getContext('2d', { alpha: false })!;
   }
 
   /** The canvas with the page's pixel ratio, at its observed size. */
@@ -184,9 +192,10 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   /** Nothing to show (before the channel's first packet in a recording's playback): an empty canvas. */
   private blank(): false {
     this.fitCanvas();
-    const target = this.canvasElement.getContext('2d')!;
+    const target = this.target();
     target.setTransform(1, 0, 0, 1, 0, 0);
-    target.clearRect(0, 0, this.canvasElement.width, this.canvasElement.height);
+    target.fillStyle = THEME.background;
+    target.fillRect(0, 0, this.canvasElement.width, this.canvasElement.height);
     this.note.textContent = '';
     return false;
   }

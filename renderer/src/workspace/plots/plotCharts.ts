@@ -1,4 +1,4 @@
-import { LogarithmicScale } from 'chart.js';
+import { LogarithmicScale, type Plugin } from 'chart.js';
 import type { LineChart } from '../../charts/lineOptions.js';
 import { createOffscreenLineChart, resizeChart } from '../../charts/offscreenLineChart.js';
 import { columnPoints } from '../../charts/points.js';
@@ -11,6 +11,18 @@ import type { Point } from '../../charts/points.js';
 import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
 
 Chart.register(LogarithmicScale);
+
+/** An opaque canvas clears to black: the axes layer is filled with the panels' background before Chart.js draws on it. */
+const OPAQUE_BACKGROUND: Plugin<'line'> = {
+  id: 'opaqueBackground',
+  beforeDraw: ({ ctx, canvas }) => {
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = THEME.background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.restore();
+  },
+};
 
 /** Tick labels measured to fit them (Chart.js measures every one by default, on every update). */
 const TICK_SAMPLE = 4;
@@ -49,8 +61,11 @@ export class PlotCharts {
   private readonly held = new Set<ArrayBuffer>();
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
+    // Opaque canvases: without a GPU, the compositor then copies them instead of blending them over the page.
+    canvas.getContext('2d', { alpha: false });
     const layer = new OffscreenCanvas(canvas.width, canvas.height);
-    const chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' });
+    layer.getContext('2d', { alpha: false });
+    const chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' }, [OPAQUE_BACKGROUND]);
     const plot: Plot = { chart, strokes: [], visible: canvas };
     const options = chart.options;
     options.events = [];
