@@ -13,6 +13,11 @@ import { type ExportSeries, type PanelContext, type PanelReport, type WorkspaceP
 const WATERFALL_ROWS = 256;
 /** Values the colour range's percentiles are taken from: plenty for a range, cheap enough for every frame. */
 const RANGE_SAMPLE = 1 << 12;
+/**
+ * How often a waterfall takes its colour range again: one new row moves the percentiles of the
+ * picture little, and taking them costs a sort (an image from a (k, n) packet takes its own each time).
+ */
+const WATERFALL_RANGE_MS = 200;
 
 /**
  * A channel as a picture: packets of shape (k, n) as an image of the latest packet (a camera, a
@@ -38,6 +43,7 @@ export class ImagePanel implements WorkspacePanel<'image'> {
   private fresh = false;
   /** The colour range of the picture shown (settled: see `settledRange`); forgotten with the picture and on new settings. */
   private range?: ColourRange;
+  private rangeTakenAt = -Infinity;
   /** The waterfall's pixels, coloured row by row as they come. */
   private readonly colours = new ScrollingColours();
   private readonly onPacket = (event: Event) => this.receive((event as CustomEvent<SamplePacket>).detail);
@@ -99,7 +105,12 @@ export class ImagePanel implements WorkspacePanel<'image'> {
     const picture = this.image ?? this.waterfall();
     if (!picture) return this.blank();
     const { values, rows, columns } = picture;
-    const range = (this.range = settledRange(this.range, resolveRange(values, this.settings.colour.range, RANGE_SAMPLE)));
+    const now = performance.now();
+    if (!this.range || this.image || now - this.rangeTakenAt >= WATERFALL_RANGE_MS) {
+      this.range = settledRange(this.range, resolveRange(values, this.settings.colour.range, RANGE_SAMPLE));
+      this.rangeTakenAt = now;
+    }
+    const range = this.range;
     this.scale.showRange(range, countSpecial(values));
     if (this.picture.width !== columns || this.picture.height !== rows) {
       this.picture.width = columns;
