@@ -23,6 +23,8 @@ interface PageGlobals {
 }
 
 const MEASURE_MS = 10_000;
+/** Issue 12: every panel shows new data at 30 frames a second or more, as the p95 interval between redraws. */
+const TARGET_P95_MS = 34;
 
 let server: TestServer;
 const producers: (() => void)[] = [];
@@ -198,7 +200,9 @@ function figure(name: string, { intervals, cpu }: Awaited<ReturnType<typeof redr
     p50: round(percentile(intervals, 50)),
     p95: round(percentile(intervals, 95)),
     redraws_per_s: round(intervals.length / (MEASURE_MS / 1000)),
-    target_p95_ms: 34,
+    target_p95_ms: TARGET_P95_MS,
+    // How near p95 is to the target: the share of intervals over it (p95 ≤ target while it is under 5 %).
+    share_over_target: round(intervals.filter((interval) => interval > TARGET_P95_MS).length / Math.max(1, intervals.length), 3),
     note: 'ms between completed redraws showing new data; headless Chromium, software rendering (no GPU)',
     load_average_1min: round(loadavg()[0]!),
     ...extra,

@@ -6,7 +6,7 @@ import { Chart } from '../../charts/setup.js';
 import { THEME, withAlpha } from '../../charts/theme.js';
 import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
 import { type TimeAxisState, type XRange, formatX } from '../timeAxis.js';
-import { extremePoints, strokeLines } from './plotLines.js';
+import { LinePainter, extremePoints } from './plotLines.js';
 import type { Point } from '../../charts/points.js';
 import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
 
@@ -37,6 +37,7 @@ interface Plot {
   strokes: PlotLine[];
   /** The canvas on the page, which each frame is the axes layer copied onto, then the lines. */
   visible: OffscreenCanvas;
+  painter: LinePainter;
   /** The last frame's x range, exactly (undefined: the x axis fits the data). */
   x?: XRange;
   /** What the axes layer (Chart.js's own canvas) shows, as `axesKey` tells it; undefined when it must be redrawn. */
@@ -66,7 +67,7 @@ export class PlotCharts {
     const layer = new OffscreenCanvas(canvas.width, canvas.height);
     layer.getContext('2d', { alpha: false });
     const chart = createOffscreenLineChart(layer, { xTitle: '', yTitle: '' }, [OPAQUE_BACKGROUND]);
-    const plot: Plot = { chart, strokes: [], visible: canvas };
+    const plot: Plot = { chart, strokes: [], visible: canvas, painter: new LinePainter() };
     const options = chart.options;
     options.events = [];
     // No legend or tooltip in these plots (the panels' headers and readouts show both): `false` leaves
@@ -108,6 +109,7 @@ export class PlotCharts {
     const plot = this.plots.get(id);
     if (!plot) return;
     resizeChart(plot.chart, width, height, pixelRatio);
+    plot.painter.layerChanged();
     plot.axesKey = undefined;
     paint(plot);
   }
@@ -135,7 +137,8 @@ export class PlotCharts {
   }
 
   /** Chart.js lays out and draws the axes layer for this frame (and fills bands). */
-  private updateAxes({ chart }: Plot, frame: PlotFrame, extremes: readonly Point[][]): void {
+  private updateAxes({ chart, painter }: Plot, frame: PlotFrame, extremes: readonly Point[][]): void {
+    painter.layerChanged();
     const datasets = chart.data.datasets;
     datasets.length = frame.lines.length;
     frame.lines.forEach((line, d) => {
@@ -262,17 +265,9 @@ function paint(plot: Plot): void {
     visible.height = layer.height;
   }
   const context = visible.getContext('2d')!;
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.globalCompositeOperation = 'copy';
-  context.drawImage(layer, 0, 0);
-  context.globalCompositeOperation = 'source-over';
-  // Lines and cursor in CSS pixels, as Chart.js lays out.
-  const ratio = chart.currentDevicePixelRatio;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
   const range = xRange(plot);
-  if (!range) return;
-  strokeLines(context, chart, plot.strokes, range);
-  drawCursor(context, plot, range);
+  plot.painter.paint(context, layer, chart, plot.strokes, range);
+  if (range) drawCursor(context, plot, range);
 }
 
 /** A vertical line at the workspace's hover x, in every time plot at once. */

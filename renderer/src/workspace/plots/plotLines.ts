@@ -1,19 +1,119 @@
 import type { Chart } from 'chart.js';
+import { parseColour } from '../../colour/colourMap.js';
 import type { Point } from '../../charts/points.js';
 import type { XRange } from '../timeAxis.js';
+import { drawColumnRuns } from './columnRuns.js';
 import type { PlotLine } from './plotProtocol.js';
 
 /**
- * Strokes the workspace plots' lines with plain canvas paths, over a copy of what Chart.js drew
- * (axes, grid, fills), with the geometry of `chart`'s layout. Chart.js autoscales from
- * `extremePoints` alone; what it no longer does per frame is turn every decimated point into an
- * object, resolve options for it and walk it again to draw. x maps
- * linearly onto the x scale's pixels over `range` (the frame's own range, which the axes drawn may
- * lag by under a pixel: see PlotCharts), y through Chart.js's scale (linear or log).
+ * Draws the workspace plots' lines over a copy of what Chart.js drew (axes, grid, fills), with the
+ * geometry of `chart`'s layout. Chart.js autoscales from `extremePoints` alone; what it no longer
+ * does per frame is turn every decimated point into an object, resolve options for it and walk it
+ * again to draw. x maps linearly onto the x scale's pixels over `range` (the frame's own range,
+ * which the axes drawn may lag by under a pixel: see PlotCharts), y through Chart.js's scale
+ * (linear or log).
+ *
+ * A line with a point in every pixel column or more (a decimated live signal) is drawn as column
+ * runs into a copy of the axes layer's pixels (`drawColumnRuns`); sparser lines, and lines whose x
+ * goes back (XY plots), are stroked on the canvas, anti-aliased, over those.
  */
-export function strokeLines(context: OffscreenCanvasRenderingContext2D, chart: Chart, lines: readonly PlotLine[], range: XRange): void {
-  const x = chart.scales.x;
-  if (!x || !(range.max > range.min)) return;
+export class LinePainter {
+  /** The axes layer's pixels, read once after each time Chart.js draws it. */
+  private layerPixels?: ImageData;
+  /** The frame's pixels: the layer's, then the dense lines. */
+  private framePixels?: ImageData;
+  private xs = new Float64Array(0);
+  private ys = new Float64Array(0);
+
+  /** The axes layer was drawn again: its pixels are read again on the next paint. */
+  layerChanged(): void {
+    this.layerPixels = undefined;
+  }
+
+  paint(
+    context: OffscreenCanvasRenderingContext2D,
+    layer: OffscreenCanvas,
+    chart: Chart,
+    lines: readonly PlotLine[],
+    range: XRange | undefined,
+  ): void {
+    const x = chart.scales.x;
+    const ready = x !== undefined && range !== undefined && range.max > range.min;
+    // Chart.js draws its first dataset last (on top): so do these.
+    const topLast = [...lines].reverse();
+    const dense = ready ? topLast.filter((line) => isDense(line, (x.right - x.left) / (range.max - range.min))) : [];
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    if (dense.length) {
+      const frame = this.frameOf(layer);
+      for (const line of dense) this.drawRuns(frame, chart, line, range!);
+      context.putImageData(frame, 0, 0);
+    } else {
+      context.globalCompositeOperation = 'copy';
+      context.drawImage(layer, 0, 0);
+      context.globalCompositeOperation = 'source-over';
+    }
+    // Strokes and what callers draw next in CSS pixels, as Chart.js lays out.
+    const ratio = chart.currentDevicePixelRatio;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (ready)
+      strokeLines(
+        context,
+        chart,
+        topLast.filter((line) => !dense.includes(line)),
+        range!,
+      );
+  }
+
+  /** A copy of the layer's pixels to draw runs into. */
+  private frameOf(layer: OffscreenCanvas): ImageData {
+    const { width, height } = layer;
+    if (this.layerPixels?.width !== width || this.layerPixels.height !== height)
+      this.layerPixels = layer.getContext('2d')!.getImageData(0, 0, width, height);
+    if (this.framePixels?.width !== width || this.framePixels.height !== height) this.framePixels = new ImageData(width, height);
+    this.framePixels.data.set(this.layerPixels.data);
+    return this.framePixels;
+  }
+
+  private drawRuns(frame: ImageData, chart: Chart, line: PlotLine, range: XRange): void {
+    const x = chart.scales.x!;
+    const y = chart.scales[line.right ? 'y2' : 'y'];
+    if (!y) return;
+    const ratio = chart.currentDevicePixelRatio;
+    const count = line.x.length;
+    if (this.xs.length < count) {
+      this.xs = new Float64Array(count * 2);
+      this.ys = new Float64Array(count * 2);
+    }
+    const scale = ((x.right - x.left) / (range.max - range.min)) * ratio;
+    for (let i = 0; i < count; i++) {
+      this.xs[i] = x.left * ratio + (line.x[i]! - range.min) * scale;
+      this.ys[i] = Number.isFinite(line.y[i]!) ? y.getPixelForValue(line.y[i]!) * ratio : NaN;
+    }
+    // As the canvas strokes clip: half a line's width outside the plot area.
+    const { left, top, right, bottom } = chart.chartArea;
+    const box = {
+      left: Math.max(0, Math.floor((left - 0.5) * ratio)),
+      top: Math.max(0, (top - 0.5) * ratio),
+      right: Math.min(frame.width, Math.ceil((right + 0.5) * ratio)),
+      bottom: Math.min(frame.height, (bottom + 0.5) * ratio),
+    };
+    const pixels = { data: new Uint32Array(frame.data.buffer), width: frame.width };
+    drawColumnRuns(pixels, this.xs, this.ys, count, parseColour(line.colour), box, ratio);
+  }
+}
+
+/** At least one point per pixel column (`scale`: pixels per x unit), x never going back. */
+function isDense(line: PlotLine, scale: number): boolean {
+  const count = line.x.length;
+  if (count < 2) return false;
+  for (let i = 1; i < count; i++) if (line.x[i]! < line.x[i - 1]!) return false;
+  return (line.x[count - 1]! - line.x[0]!) * scale <= count - 1;
+}
+
+/** Strokes lines with plain canvas paths, in CSS pixels, clipped as Chart.js clips. */
+function strokeLines(context: OffscreenCanvasRenderingContext2D, chart: Chart, lines: readonly PlotLine[], range: XRange): void {
+  if (!lines.length) return;
+  const x = chart.scales.x!;
   const { left, top, right, bottom } = chart.chartArea;
   context.save();
   // Chart.js clips a line half its width outside the plot area.
@@ -24,9 +124,7 @@ export function strokeLines(context: OffscreenCanvasRenderingContext2D, chart: C
   context.lineJoin = 'miter';
   context.lineCap = 'butt';
   const scale = (x.right - x.left) / (range.max - range.min);
-  // Chart.js draws its first dataset last (on top): so do these.
-  for (let d = lines.length - 1; d >= 0; d--) {
-    const line = lines[d]!;
+  for (const line of lines) {
     const y = chart.scales[line.right ? 'y2' : 'y'];
     if (!y) continue;
     context.beginPath();

@@ -1,0 +1,101 @@
+/** An opaque image as one 32-bit number per pixel: ImageData's RGBA bytes read little-endian (0xAABBGGRR), rows top down. */
+export interface Pixels {
+  readonly data: Uint32Array;
+  readonly width: number;
+}
+
+/** The pixels a line may cover, in device pixels: columns [left, right), rows [top, bottom). */
+export interface PixelBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Draws a line through points ascending in x (device pixels) as one run of pixels per column it
+ * crosses: from the lowest to the highest y the line reaches in that column, widened by
+ * `thickness` (half above, half below) and anti-aliased at both ends. Gaps (non-finite y) break it.
+ *
+ * Why not the canvas's own stroke: a min-max decimated live signal is a zigzag from each column's
+ * minimum to its maximum, and without a GPU Skia strokes every one of those long steep segments as an
+ * anti-aliased polygon: about 0.7 ms a line of 800 points, most of a workspace redraw. Between
+ * points at most a pixel apart a stroke covers what these runs cover, at a tenth of the cost.
+ */
+export function drawColumnRuns(
+  target: Pixels,
+  xs: Float64Array,
+  ys: Float64Array,
+  count: number,
+  rgb: readonly [number, number, number],
+  box: PixelBox,
+  thickness: number,
+): void {
+  const [red, green, blue] = rgb;
+  const solid = (0xff000000 | (blue << 16) | (green << 8) | red) >>> 0;
+  const { data, width } = target;
+  const half = thickness / 2;
+  const columns = Math.max(1, Math.round(thickness));
+
+  const fillRun = (column: number, low: number, high: number) => {
+    const top = Math.max(box.top, low - half);
+    const bottom = Math.min(box.bottom, high + half);
+    if (!(bottom > top)) return;
+    const firstRow = Math.floor(top);
+    const lastRow = Math.ceil(bottom) - 1;
+    for (let c = Math.max(column, box.left); c < Math.min(column + columns, box.right); c++) {
+      for (let row = firstRow; row <= lastRow; row++) {
+        const at = row * width + c;
+        const coverage = Math.min(row + 1, bottom) - Math.max(row, top);
+        if (coverage >= 1) {
+          data[at] = solid;
+          continue;
+        }
+        const under = data[at]!;
+        const mix = (shift: number, value: number) => {
+          const was = (under >>> shift) & 255;
+          return (was + (value - was) * coverage) & 255;
+        };
+        data[at] = (0xff000000 | (mix(16, blue) << 16) | (mix(8, green) << 8) | mix(0, red)) >>> 0;
+      }
+    }
+  };
+
+  let column = NaN;
+  let low = 0;
+  let high = 0;
+  let lastX = NaN;
+  let lastY = NaN;
+  /** The line's y at x on the segment from the last point to (x1, y1). */
+  const along = (x: number, x1: number, y1: number) => (x1 > lastX ? lastY + ((y1 - lastY) * (x - lastX)) / (x1 - lastX) : lastY);
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (!Number.isNaN(column)) fillRun(column, low, high);
+      column = lastX = lastY = NaN;
+      continue;
+    }
+    const at = Math.floor(x);
+    if (at === column) {
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+    } else if (!Number.isNaN(column)) {
+      // The segment from the last point leaves its column, crosses those between, and enters this one.
+      const exit = along(column + 1, x, y);
+      fillRun(column, Math.min(low, exit), Math.max(high, exit));
+      for (let between = column + 1; between < at; between++) {
+        const from = along(between, x, y);
+        const to = along(between + 1, x, y);
+        fillRun(between, Math.min(from, to), Math.max(from, to));
+      }
+      const entry = along(at, x, y);
+      low = Math.min(entry, y);
+      high = Math.max(entry, y);
+    } else low = high = y;
+    column = at;
+    lastX = x;
+    lastY = y;
+  }
+  if (!Number.isNaN(column)) fillRun(column, low, high);
+}
