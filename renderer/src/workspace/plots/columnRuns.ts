@@ -41,23 +41,17 @@ export function drawColumnRuns(
     const top = Math.max(box.top, low - half);
     const bottom = Math.min(box.bottom, high + half);
     if (!(bottom > top)) return;
-    const firstRow = Math.floor(top);
-    const lastRow = Math.ceil(bottom) - 1;
+    // Rows [full, past) are covered whole; the row above and the row at `past` in part.
+    const full = Math.ceil(top);
+    const past = Math.floor(bottom);
     for (let c = Math.max(column, box.left); c < Math.min(column + columns, box.right); c++) {
-      for (let row = firstRow; row <= lastRow; row++) {
-        const at = row * width + c;
-        const coverage = Math.min(row + 1, bottom) - Math.max(row, top);
-        if (coverage >= 1) {
-          data[at] = solid;
-          continue;
-        }
-        const under = data[at]!;
-        const mix = (shift: number, value: number) => {
-          const was = (under >>> shift) & 255;
-          return (was + (value - was) * coverage) & 255;
-        };
-        data[at] = (0xff000000 | (mix(16, blue) << 16) | (mix(8, green) << 8) | mix(0, red)) >>> 0;
+      if (past < full) {
+        blend(data, (past * width + c) | 0, rgb, bottom - top);
+        continue;
       }
+      if (full > top) blend(data, (full - 1) * width + c, rgb, full - top);
+      for (let at = full * width + c, end = past * width + c; at < end; at += width) data[at] = solid;
+      if (bottom > past) blend(data, past * width + c, rgb, bottom - past);
     }
   };
 
@@ -98,4 +92,14 @@ export function drawColumnRuns(
     lastY = y;
   }
   if (!Number.isNaN(column)) fillRun(column, low, high);
+}
+
+/** Mixes `rgb` into the pixel at `at` by `coverage` (0 to 1), as an anti-aliased edge does. */
+function blend(data: Uint32Array, at: number, [red, green, blue]: readonly [number, number, number], coverage: number): void {
+  const under = data[at]!;
+  const mix = (shift: number, value: number) => {
+    const was = (under >>> shift) & 255;
+    return (was + (value - was) * coverage) & 255;
+  };
+  data[at] = (0xff000000 | (mix(16, blue) << 16) | (mix(8, green) << 8) | mix(0, red)) >>> 0;
 }

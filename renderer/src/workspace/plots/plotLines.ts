@@ -2,7 +2,7 @@ import type { Chart } from 'chart.js';
 import { parseColour } from '../../colour/colourMap.js';
 import type { Point } from '../../charts/points.js';
 import type { XRange } from '../timeAxis.js';
-import { drawColumnRuns } from './columnRuns.js';
+import { type PixelBox, type Pixels, drawColumnRuns } from './columnRuns.js';
 import type { PlotLine } from './plotProtocol.js';
 
 /**
@@ -19,15 +19,18 @@ import type { PlotLine } from './plotProtocol.js';
  */
 export class LinePainter {
   /** The axes layer's pixels, read once after each time Chart.js draws it. */
-  private layerPixels?: ImageData;
+  private layer?: Uint32Array;
   /** The frame's pixels: the layer's, then the dense lines. */
-  private framePixels?: ImageData;
+  private frame?: ImageData;
+  /** Whether the canvas shows the layer as it is now outside the plot area (put whole once after each change). */
+  private layerShown = false;
   private xs = new Float64Array(0);
   private ys = new Float64Array(0);
 
   /** The axes layer was drawn again: its pixels are read again on the next paint. */
   layerChanged(): void {
-    this.layerPixels = undefined;
+    this.layer = undefined;
+    this.layerShown = false;
   }
 
   paint(
@@ -43,14 +46,12 @@ export class LinePainter {
     const topLast = [...lines].reverse();
     const dense = ready ? topLast.filter((line) => isDense(line, (x.right - x.left) / (range.max - range.min))) : [];
     context.setTransform(1, 0, 0, 1, 0, 0);
-    if (dense.length) {
-      const frame = this.frameOf(layer);
-      for (const line of dense) this.drawRuns(frame, chart, line, range!);
-      context.putImageData(frame, 0, 0);
-    } else {
+    if (dense.length) this.putRuns(context, layer, chart, dense, range!);
+    else {
       context.globalCompositeOperation = 'copy';
       context.drawImage(layer, 0, 0);
       context.globalCompositeOperation = 'source-over';
+      this.layerShown = true;
     }
     // Strokes and what callers draw next in CSS pixels, as Chart.js lays out.
     const ratio = chart.currentDevicePixelRatio;
@@ -64,17 +65,44 @@ export class LinePainter {
       );
   }
 
-  /** A copy of the layer's pixels to draw runs into. */
-  private frameOf(layer: OffscreenCanvas): ImageData {
+  /**
+   * The layer's pixels with the dense lines drawn in, put on the canvas: the plot area only while
+   * the canvas shows the layer as it is around it (most frames), the whole canvas after it changed.
+   */
+  private putRuns(
+    context: OffscreenCanvasRenderingContext2D,
+    layer: OffscreenCanvas,
+    chart: Chart,
+    lines: readonly PlotLine[],
+    range: XRange,
+  ): void {
     const { width, height } = layer;
-    if (this.layerPixels?.width !== width || this.layerPixels.height !== height)
-      this.layerPixels = layer.getContext('2d')!.getImageData(0, 0, width, height);
-    if (this.framePixels?.width !== width || this.framePixels.height !== height) this.framePixels = new ImageData(width, height);
-    this.framePixels.data.set(this.layerPixels.data);
-    return this.framePixels;
+    if (this.frame?.width !== width || this.frame.height !== height) {
+      this.frame = new ImageData(width, height);
+      this.layer = undefined;
+    }
+    this.layer ??= new Uint32Array(layer.getContext('2d')!.getImageData(0, 0, width, height).data.buffer);
+    const pixels = { data: new Uint32Array(this.frame.data.buffer), width };
+    // As the canvas strokes clip: half a line's width outside the plot area.
+    const ratio = chart.currentDevicePixelRatio;
+    const area = chart.chartArea;
+    const box = {
+      left: Math.max(0, Math.floor((area.left - 0.5) * ratio)),
+      top: Math.max(0, Math.floor((area.top - 0.5) * ratio)),
+      right: Math.min(width, Math.ceil((area.right + 0.5) * ratio)),
+      bottom: Math.min(height, Math.ceil((area.bottom + 0.5) * ratio)),
+    };
+    if (this.layerShown)
+      for (let row = box.top; row < box.bottom; row++)
+        pixels.data.set(this.layer.subarray(row * width + box.left, row * width + box.right), row * width + box.left);
+    else pixels.data.set(this.layer);
+    for (const line of lines) this.drawRuns(pixels, chart, line, range, box);
+    if (this.layerShown) context.putImageData(this.frame, 0, 0, box.left, box.top, box.right - box.left, box.bottom - box.top);
+    else context.putImageData(this.frame, 0, 0);
+    this.layerShown = true;
   }
 
-  private drawRuns(frame: ImageData, chart: Chart, line: PlotLine, range: XRange): void {
+  private drawRuns(pixels: Pixels, chart: Chart, line: PlotLine, range: XRange, box: PixelBox): void {
     const x = chart.scales.x!;
     const y = chart.scales[line.right ? 'y2' : 'y'];
     if (!y) return;
@@ -89,15 +117,6 @@ export class LinePainter {
       this.xs[i] = x.left * ratio + (line.x[i]! - range.min) * scale;
       this.ys[i] = Number.isFinite(line.y[i]!) ? y.getPixelForValue(line.y[i]!) * ratio : NaN;
     }
-    // As the canvas strokes clip: half a line's width outside the plot area.
-    const { left, top, right, bottom } = chart.chartArea;
-    const box = {
-      left: Math.max(0, Math.floor((left - 0.5) * ratio)),
-      top: Math.max(0, (top - 0.5) * ratio),
-      right: Math.min(frame.width, Math.ceil((right + 0.5) * ratio)),
-      bottom: Math.min(frame.height, (bottom + 0.5) * ratio),
-    };
-    const pixels = { data: new Uint32Array(frame.data.buffer), width: frame.width };
     drawColumnRuns(pixels, this.xs, this.ys, count, parseColour(line.colour), box, ratio);
   }
 }
