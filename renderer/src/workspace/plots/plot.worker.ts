@@ -20,7 +20,7 @@ scope.addEventListener('message', ({ data: message }: MessageEvent<ToPlotWorker>
       reply({ type: 'resized', plots: charts.geometry([message.id]) });
       break;
     case 'frame': {
-      for (const plot of message.plots) charts.render(plot);
+      charts.render(message.plots);
       const released = charts.release(message.plots);
       reply({ type: 'drawn', plots: charts.geometry(message.plots.map((p) => p.id)), released }, released);
       break;
