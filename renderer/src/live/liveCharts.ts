@@ -1,4 +1,5 @@
 import type { LegendItem } from 'chart.js';
+import { DENSE_LINES } from '../charts/denseLines.js';
 import { type ChartPointerEvent, createOffscreenLineChart, dispatchPointer, resizeChart } from '../charts/offscreenLineChart.js';
 import { type LineChart, lineDataset, setXRange } from '../charts/lineOptions.js';
 import { columnPoints } from '../charts/points.js';
@@ -16,21 +17,31 @@ export class LiveCharts {
   readonly stats: LineChart;
 
   constructor(signalCanvas: OffscreenCanvas, statsCanvas: OffscreenCanvas) {
-    this.signal = createOffscreenLineChart(signalCanvas, {
-      xTitle: 'sample #',
-      yTitle: 'value',
-      legend: { position: 'top', align: 'end', onClick: (_event, item) => this.toggleSeries(item) },
-    });
-    this.stats = createOffscreenLineChart(statsCanvas, {
-      xTitle: 'sample #',
-      yTitle: 'rolling mean ± std',
-      legend: {
-        display: true,
-        position: 'top',
-        align: 'end',
-        labels: { boxWidth: 12, boxHeight: 8, filter: (item) => item.datasetIndex! % STATS_PER_SERIES !== 2 },
+    // Lines are drawn into pixels read back from the canvas each frame (DENSE_LINES): kept in memory, even where a GPU draws canvases.
+    for (const canvas of [signalCanvas, statsCanvas]) canvas.getContext('2d', { willReadFrequently: true });
+    this.signal = createOffscreenLineChart(
+      signalCanvas,
+      {
+        xTitle: 'sample #',
+        yTitle: 'value',
+        legend: { position: 'top', align: 'end', onClick: (_event, item) => this.toggleSeries(item) },
       },
-    });
+      [DENSE_LINES],
+    );
+    this.stats = createOffscreenLineChart(
+      statsCanvas,
+      {
+        xTitle: 'sample #',
+        yTitle: 'rolling mean ± std',
+        legend: {
+          display: true,
+          position: 'top',
+          align: 'end',
+          labels: { boxWidth: 12, boxHeight: 8, filter: (item) => item.datasetIndex! % STATS_PER_SERIES !== 2 },
+        },
+      },
+      [DENSE_LINES],
+    );
   }
 
   get charts(): LineChart[] {

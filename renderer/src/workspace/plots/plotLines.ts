@@ -1,8 +1,9 @@
 import type { Chart } from 'chart.js';
 import { parseColour } from '../../colour/colourMap.js';
+import { type PixelBox, type Pixels, denseInX, drawColumnRuns } from '../../charts/columnRuns.js';
 import type { Point } from '../../charts/points.js';
 import type { XRange } from '../timeAxis.js';
-import { type PixelBox, type Pixels, drawColumnRuns } from './columnRuns.js';
+
 import type { PlotLine } from './plotProtocol.js';
 
 /**
@@ -44,7 +45,7 @@ export class LinePainter {
     const ready = x !== undefined && range !== undefined && range.max > range.min;
     // Chart.js draws its first dataset last (on top): so do these.
     const topLast = [...lines].reverse();
-    const dense = ready ? topLast.filter((line) => isDense(line, (x.right - x.left) / (range.max - range.min))) : [];
+    const dense = ready ? topLast.filter((line) => denseInX(line.x, line.x.length, (x.right - x.left) / (range.max - range.min))) : [];
     context.setTransform(1, 0, 0, 1, 0, 0);
     if (dense.length) this.putRuns(context, layer, chart, dense, range!);
     else {
@@ -119,14 +120,6 @@ export class LinePainter {
     }
     drawColumnRuns(pixels, this.xs, this.ys, count, parseColour(line.colour), box, ratio);
   }
-}
-
-/** At least one point per pixel column (`scale`: pixels per x unit), x never going back. */
-function isDense(line: PlotLine, scale: number): boolean {
-  const count = line.x.length;
-  if (count < 2) return false;
-  for (let i = 1; i < count; i++) if (line.x[i]! < line.x[i - 1]!) return false;
-  return (line.x[count - 1]! - line.x[0]!) * scale <= count - 1;
 }
 
 /** Strokes lines with plain canvas paths, in CSS pixels, clipped as Chart.js clips. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PixelBox, type Pixels, drawColumnRuns } from './columnRuns.js';
+import { type PixelBox, type Pixels, denseInX, drawColumnRuns } from './columnRuns.js';
 
 const BACKGROUND = 0xff000000;
 const RED: [number, number, number] = [255, 0, 0];
@@ -134,5 +134,19 @@ describe('drawColumnRuns (dense lines as one run of pixels per column)', () => {
     expect(target.column(1)).toEqual([4, 5]);
     expect(target.column(2)).toEqual([4, 5]);
     expect(target.column(3)).toEqual([]);
+  });
+});
+
+describe('denseInX (which lines drawColumnRuns draws as a stroke would)', () => {
+  it('takes lines with a point per pixel column or more, at the given pixels per unit', () => {
+    const xs = Float64Array.from({ length: 11 }, (_, i) => i);
+    expect(denseInX(xs, xs.length, 1)).toBe(true);
+    expect(denseInX(xs, xs.length, 1.01)).toBe(false);
+    expect(denseInX(xs, xs.length, 0.5)).toBe(true);
+  });
+
+  it('refuses x going back (an XY trail) and lines of fewer than two points', () => {
+    expect(denseInX([0, 0.5, 0.4, 1], 4, 1)).toBe(false);
+    expect(denseInX([3], 1, 1)).toBe(false);
   });
 });

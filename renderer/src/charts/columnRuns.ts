@@ -103,3 +103,10 @@ function blend(data: Uint32Array, at: number, [red, green, blue]: readonly [numb
   };
   data[at] = (0xff000000 | (mix(16, blue) << 16) | (mix(8, green) << 8) | mix(0, red)) >>> 0;
 }
+
+/** Whether points at `xs` (`scale` pixels per unit) are at least one per pixel column, x never going back: what `drawColumnRuns` draws as a stroke would. */
+export function denseInX(xs: ArrayLike<number>, count: number, scale: number): boolean {
+  if (count < 2) return false;
+  for (let i = 1; i < count; i++) if (xs[i]! < xs[i - 1]!) return false;
+  return (xs[count - 1]! - xs[0]!) * scale <= count - 1;
+}

@@ -1,0 +1,71 @@
+import type { Chart, Plugin } from 'chart.js';
+import { parseColour } from '../colour/colourMap.js';
+import { denseInX, drawColumnRuns } from './columnRuns.js';
+
+/**
+ * A Chart.js plugin that draws a chart's dense lines (at least a point per pixel column, x
+ * ascending: a decimated signal) as pixel runs (`drawColumnRuns`) instead of Chart.js's strokes,
+ * which without a GPU cost most of a frame (see columnRuns.ts). Lines with fills, and sparser
+ * lines, stay Chart.js's. For a canvas read back every frame: give it `willReadFrequently`.
+ */
+export const DENSE_LINES: Plugin<'line'> = {
+  id: 'denseLines',
+  // `false` leaves the dataset out of Chart.js's drawing.
+  beforeDatasetDraw: (chart, { index }) => denseLine(chart, index) === undefined,
+  afterDatasetsDraw: (chart) => drawDenseLines(chart),
+};
+
+interface DenseLine {
+  xs: Float64Array;
+  ys: Float64Array;
+  colour: string;
+  width: number;
+}
+
+/** The dataset's points in CSS pixels when it is a dense plain line, else undefined. */
+function denseLine(chart: Chart, index: number): DenseLine | undefined {
+  const dataset = chart.data.datasets[index] as { borderColor?: unknown; borderWidth?: unknown; fill?: unknown; showLine?: boolean };
+  const meta = chart.getDatasetMeta(index);
+  const points = meta.data;
+  const width = typeof dataset.borderWidth === 'number' ? dataset.borderWidth : 1;
+  if (
+    meta.type !== 'line' ||
+    dataset.showLine === false ||
+    dataset.fill ||
+    width <= 0 ||
+    typeof dataset.borderColor !== 'string' ||
+    points.length < 2
+  )
+    return undefined;
+  const xs = Float64Array.from(points, (point) => point.x);
+  if (!denseInX(xs, xs.length, 1)) return undefined;
+  const ys = Float64Array.from(points, (point) => ((point as { skip?: boolean }).skip ? NaN : point.y));
+  return { xs, ys, colour: dataset.borderColor, width };
+}
+
+/** The dense lines, over what Chart.js drew of the plot area, in Chart.js's order (the first dataset on top). */
+function drawDenseLines(chart: Chart): void {
+  const metas = chart.getSortedVisibleDatasetMetas();
+  const lines = metas.map((meta) => denseLine(chart, meta.index)).filter((line) => line !== undefined);
+  if (!lines.length) return;
+  const ratio = chart.currentDevicePixelRatio;
+  const area = chart.chartArea;
+  // As Chart.js clips a line: half its width outside the plot area.
+  const left = Math.max(0, Math.floor((area.left - 0.5) * ratio));
+  const top = Math.max(0, Math.floor((area.top - 0.5) * ratio));
+  const right = Math.min(chart.canvas.width, Math.ceil((area.right + 0.5) * ratio));
+  const bottom = Math.min(chart.canvas.height, Math.ceil((area.bottom + 0.5) * ratio));
+  if (right <= left || bottom <= top) return;
+  const image = chart.ctx.getImageData(left, top, right - left, bottom - top);
+  const pixels = { data: new Uint32Array(image.data.buffer), width: image.width };
+  const box = { left: 0, top: 0, right: image.width, bottom: image.height };
+  for (let l = lines.length - 1; l >= 0; l--) {
+    const { xs, ys, colour, width } = lines[l]!;
+    for (let i = 0; i < xs.length; i++) {
+      xs[i] = xs[i]! * ratio - left;
+      ys[i] = ys[i]! * ratio - top;
+    }
+    drawColumnRuns(pixels, xs, ys, xs.length, parseColour(colour), box, width * ratio);
+  }
+  chart.ctx.putImageData(image, left, top);
+}
