@@ -120,6 +120,19 @@ describe('drawColumnRuns (dense lines as one run of pixels per column)', () => {
     expect(target.column(1)).toEqual([2, 3, 4, 5, 6, 7]);
   });
 
+  it('crosses a segment millions of columns long only where the box is', () => {
+    const target = canvas(6, 10);
+    draw(
+      target,
+      [
+        [-1e9, 5],
+        [1e9, 5],
+      ],
+      whole(6, 10),
+    );
+    for (let x = 0; x < 6; x++) expect(target.column(x)).toEqual([4, 5]);
+  });
+
   it('is as many columns wide as the line is thick (a 2× display)', () => {
     const target = canvas(6, 10);
     draw(

@@ -78,7 +78,8 @@ export function drawColumnRuns(
       // The segment from the last point leaves its column, crosses those between, and enters this one.
       const exit = along(column + 1, x, y);
       fillRun(column, Math.min(low, exit), Math.max(high, exit));
-      for (let between = column + 1; between < at; between++) {
+      // Only those in the box: a segment may span far more columns than it has pixels.
+      for (let between = Math.max(column + 1, box.left - columns); between < Math.min(at, box.right); between++) {
         const from = along(between, x, y);
         const to = along(between + 1, x, y);
         fillRun(between, Math.min(from, to), Math.max(from, to));
