@@ -133,6 +133,28 @@ describe('drawColumnRuns (dense lines as one run of pixels per column)', () => {
     for (let x = 0; x < 6; x++) expect(target.column(x)).toEqual([4, 5]);
   });
 
+  it('writes the colour as ImageData keeps it: red, green, blue, opaque alpha', () => {
+    const target = canvas(1, 3);
+    drawColumnRuns(target, Float64Array.from([0.2, 0.8]), Float64Array.from([0, 3]), 2, [10, 20, 30], whole(1, 3), 1);
+    expect(new Uint8Array(target.data.buffer, 4, 4)).toEqual(Uint8Array.from([10, 20, 30, 255]));
+  });
+
+  it('keeps a thick line at the right edge inside the image', () => {
+    const target = canvas(6, 4);
+    draw(
+      target,
+      [
+        [5.2, 1],
+        [5.8, 2],
+      ],
+      whole(6, 4),
+      2,
+    );
+    expect(target.column(5)).toEqual([0, 1, 2]);
+    expect(target.data.length).toBe(24);
+    expect(target.column(0)).toEqual([]);
+  });
+
   it('is as many columns wide as the line is thick (a 2× display)', () => {
     const target = canvas(6, 10);
     draw(
@@ -161,5 +183,10 @@ describe('denseInX (which lines drawColumnRuns draws as a stroke would)', () => 
   it('refuses x going back (an XY trail) and lines of fewer than two points', () => {
     expect(denseInX([0, 0.5, 0.4, 1], 4, 1)).toBe(false);
     expect(denseInX([3], 1, 1)).toBe(false);
+  });
+
+  it('reads past non-finite x, never letting one hide x going back', () => {
+    expect(denseInX([0, 1e12, NaN, 1], 4, 1)).toBe(false);
+    expect(denseInX([0, NaN, 1, 2], 4, 1)).toBe(true);
   });
 });

@@ -107,7 +107,15 @@ function blend(data: Uint32Array, at: number, [red, green, blue]: readonly [numb
 
 /** Whether points at `xs` (`scale` pixels per unit) are at least one per pixel column, x never going back: what `drawColumnRuns` draws as a stroke would. */
 export function denseInX(xs: ArrayLike<number>, count: number, scale: number): boolean {
-  if (count < 2) return false;
-  for (let i = 1; i < count; i++) if (xs[i]! < xs[i - 1]!) return false;
-  return (xs[count - 1]! - xs[0]!) * scale <= count - 1;
+  let first = NaN;
+  let last = NaN;
+  let finite = 0;
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]!;
+    if (!Number.isFinite(x)) continue;
+    if (x < last) return false;
+    if (!finite++) first = x;
+    last = x;
+  }
+  return finite >= 2 && (last - first) * scale <= finite - 1;
 }

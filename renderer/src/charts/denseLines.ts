@@ -1,4 +1,4 @@
-import type { Chart, Plugin } from 'chart.js';
+import type { Chart, Plugin, PointElement } from 'chart.js';
 import { parseColour } from '../colour/colourMap.js';
 import { denseInX, drawColumnRuns } from './columnRuns.js';
 
@@ -43,10 +43,16 @@ function denseLine(chart: Chart, index: number): DenseLine | undefined {
   return { xs, ys, colour: dataset.borderColor, width };
 }
 
-/** The dense lines, over what Chart.js drew of the plot area, in Chart.js's order (the first dataset on top). */
+/** The dense lines, over what Chart.js drew of the plot area (its other lines and fills), in Chart.js's order among themselves (the first dataset on top). */
 function drawDenseLines(chart: Chart): void {
-  const metas = chart.getSortedVisibleDatasetMetas();
-  const lines = metas.map((meta) => denseLine(chart, meta.index)).filter((line) => line !== undefined);
+  const drawnHere = new Set<number>();
+  const lines: DenseLine[] = [];
+  for (const { index } of chart.getSortedVisibleDatasetMetas()) {
+    const line = denseLine(chart, index);
+    if (!line) continue;
+    drawnHere.add(index);
+    lines.push(line);
+  }
   if (!lines.length) return;
   const ratio = chart.currentDevicePixelRatio;
   const area = chart.chartArea;
@@ -68,4 +74,7 @@ function drawDenseLines(chart: Chart): void {
     drawColumnRuns(pixels, xs, ys, xs.length, parseColour(colour), box, width * ratio);
   }
   chart.ctx.putImageData(image, left, top);
+  // Chart.js draws a hovered point with its line, which it no longer draws: so draw those here.
+  for (const { datasetIndex, element } of chart.getActiveElements())
+    if (drawnHere.has(datasetIndex)) (element as PointElement).draw(chart.ctx, chart.chartArea);
 }

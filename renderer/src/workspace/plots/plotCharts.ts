@@ -27,6 +27,8 @@ const OPAQUE_BACKGROUND: Plugin<'line'> = {
 /** Axes laid out again a frame for an x range that only moved, and how many pixels an axis may lag its lines (see `render`). */
 const MOVED_AXES_PER_FRAME = 1;
 const MAX_AXIS_LAG_PX = 3;
+/** How long axes left lagging wait for a frame to lay them out, before they are laid out without one. */
+const CATCH_UP_MS = 100;
 /** Tick labels measured to fit them (Chart.js measures every one by default, on every update). */
 const TICK_SAMPLE = 4;
 /** Opacity of a band's fill (mean ± std), as in the live view. */
@@ -36,7 +38,7 @@ interface Plot {
   chart: LineChart;
   /** The workspace's axis as of the last frame: time tick labels and the hover cursor. */
   axis?: { state: TimeAxisState; hover?: number };
-  /** The lines stroked over the axes (all but bands' edges, which Chart.js fills). */
+  /** The lines drawn over the axes (all but bands' edges, which Chart.js fills). */
   strokes: PlotLine[];
   /** The canvas on the page, which each frame is the axes layer copied onto, then the lines. */
   visible: OffscreenCanvas;
@@ -45,6 +47,15 @@ interface Plot {
   x?: XRange;
   /** What the axes layer (Chart.js's own canvas) shows, as `axesKey` tells it; undefined when it must be redrawn. */
   axesKey?: AxesKey;
+  /** The last frame, what its axes need and their key: what the axes layer is laid out from. */
+  due?: { frame: PlotFrame; extremes: Point[][]; key: AxesKey | undefined };
+}
+
+/** How many pixels a plot's axes lag the x range its lines are drawn at (Infinity: they show something else). */
+function axisLag({ axesKey: drawn, due }: Plot): number {
+  const key = due?.key;
+  if (!key || !drawn || key.settings !== drawn.settings) return Infinity;
+  return Math.abs(key.pixel - drawn.pixel);
 }
 
 /**
@@ -52,17 +63,21 @@ interface Plot {
  * over: Chart.js's layout and the rasterising of lines, most of a frame without a GPU, stay off the
  * page's thread. No animation or parsing: lines arrive decimated, as columns. Chart.js lays out and
  * draws the axes and fills on a canvas of its own, the axes layer; each frame that layer is copied
- * onto the canvas on the page and the lines are stroked over it (`strokeLines`).
+ * onto the canvas on the page and the lines are drawn over it (`LinePainter`).
  *
  * Most frames change the lines but not the axes. A frame whose axes would look as the layer's do
- * (same size, settings and autoscale extremes, an x range moved by under a pixel) keeps the layer:
- * no Chart.js layout or drawing. Following the newest data, the x axis moves a pixel every few
- * frames; the lines always use the frame's exact range.
+ * (same size, settings and autoscale extremes, an x range moved by under a pixel, or by a few while
+ * other plots lay out theirs: see `render`) keeps the layer: no Chart.js layout or drawing.
+ * Following the newest data, the x axis moves a pixel every few frames; the lines always use the
+ * frame's exact range.
  */
 export class PlotCharts {
   private readonly plots = new Map<string, Plot>();
   /** Buffers frames came packed in (see `packFrame`), until handed back. */
   private readonly held = new Set<ArrayBuffer>();
+  /** Plots whose axes lag their lines, and what lays them out when no frame follows (see `render`). */
+  private readonly lagging = new Set<Plot>();
+  private catchUp?: ReturnType<typeof setTimeout>;
 
   add(id: string, kind: PlotKind, canvas: OffscreenCanvas): void {
     // Opaque canvases: without a GPU, the compositor then copies them instead of blending them over the page.
@@ -105,7 +120,9 @@ export class PlotCharts {
   }
 
   remove(id: string): void {
-    this.plots.get(id)?.chart.destroy();
+    const plot = this.plots.get(id);
+    if (plot) this.lagging.delete(plot);
+    plot?.chart.destroy();
     this.plots.delete(id);
   }
 
@@ -120,30 +137,50 @@ export class PlotCharts {
 
   /**
    * Draws one frame of several plots. An x axis that only moved (following the newest data) is laid
-   * out again in at most `MOVED_AXES_PER_FRAME` plots a frame; the others keep their axes drawn a
-   * pixel or two behind their lines (never more than `MAX_AXIS_LAG_PX`) until a later frame. Five
-   * time plots following the data each lay out every few frames; when several fell in one frame it
-   * took the worker up to 20 ms (p95 of its frames 11.5 ms of CPU; 6.2 ms with this limit).
+   * out again in at most `MOVED_AXES_PER_FRAME` plots a frame, those whose axes lag their lines most;
+   * the others keep theirs up to `MAX_AXIS_LAG_PX` behind until a later frame. Five time plots
+   * following the data each lay out every few frames; when several fell in one frame it took the
+   * worker up to 20 ms (p95 of its frames 11.5 ms of CPU; 6.2 ms with this limit). An axis whose
+   * range stopped moving (paused, no new data) is laid out at once, or after `CATCH_UP_MS` when no
+   * frame comes to do it.
    */
   render(frames: readonly PlotFrame[]): void {
-    let moved = 0;
+    clearTimeout(this.catchUp);
+    const drawn: Plot[] = [];
+    const moved: Plot[] = [];
     for (const frame of frames) {
       const plot = this.plots.get(frame.id);
       if (!plot) continue;
+      const moving = plot.x !== undefined && frame.x !== undefined && frame.x.min !== plot.x.min;
       plot.axis = frame.axis;
       plot.x = frame.x;
       plot.strokes = frame.lines.filter((line) => !line.band);
       const extremes = frame.lines.map((line) => (line.band ? [] : extremePoints(line, frame.x)));
-      const key = axesKey(plot, frame, extremes);
-      const drawn = plot.axesKey;
-      const same = key !== undefined && drawn !== undefined && key.settings === drawn.settings;
-      const lag = same ? Math.abs(key.pixel - drawn.pixel) : Infinity;
-      if (lag > MAX_AXIS_LAG_PX || (lag > 0 && moved++ < MOVED_AXES_PER_FRAME)) {
-        this.updateAxes(plot, frame, extremes);
-        plot.axesKey = key;
-      }
-      paint(plot);
+      plot.due = { frame, extremes, key: axesKey(plot, frame, extremes) };
+      const lag = axisLag(plot);
+      if (lag > MAX_AXIS_LAG_PX || (lag >= 1 && !moving)) this.layOut(plot);
+      else if (lag >= 1) moved.push(plot);
+      drawn.push(plot);
     }
+    // Those left lagging wait for a later frame.
+    const lagging = moved.sort((a, b) => axisLag(b) - axisLag(a));
+    lagging.splice(0, MOVED_AXES_PER_FRAME).forEach((plot) => this.layOut(plot));
+    for (const plot of lagging) this.lagging.add(plot);
+    drawn.forEach(paint);
+    if (this.lagging.size)
+      this.catchUp = setTimeout(() => {
+        const kept = [...this.lagging];
+        kept.forEach((plot) => this.layOut(plot));
+        kept.forEach(paint);
+      }, CATCH_UP_MS);
+  }
+
+  /** Chart.js lays out and draws the axes the plot's last frame asks for. */
+  private layOut(plot: Plot): void {
+    this.lagging.delete(plot);
+    if (!plot.due) return;
+    this.updateAxes(plot, plot.due.frame, plot.due.extremes);
+    plot.axesKey = plot.due.key;
   }
 
   /** The buffers of frames received that no plot draws from any more: the page packs its next frames in them. */
@@ -222,7 +259,7 @@ function xRange(plot: Plot): XRange | undefined {
   return plot.x ?? (scale && { min: scale.min, max: scale.max });
 }
 
-/** What the axes layer shows: everything but where a window's x range starts, and that in whole pixels. */
+/** What the axes layer shows: everything but where a window's x range starts, and that in pixels. */
 interface AxesKey {
   settings: string;
   pixel: number;
@@ -247,7 +284,7 @@ function axesKey(plot: Plot, frame: PlotFrame, extremes: readonly Point[][]): Ax
   if (frame.x) {
     // A window's span (max - min) differs in its last bits from frame to frame.
     x = Number((frame.x.max - frame.x.min).toPrecision(12));
-    pixel = Math.round(frame.x.min / ((x as number) / Math.max(1, chart.chartArea.right - chart.chartArea.left)));
+    pixel = frame.x.min / ((x as number) / Math.max(1, chart.chartArea.right - chart.chartArea.left));
   } else x = autoscaleKey(chart, 'x', values('x'));
   const y = frame.y.min === undefined && frame.y.max === undefined ? autoscaleKey(chart, 'y', values('y')) : null;
   const y2 = frame.y2 && frame.y2.min === undefined && frame.y2.max === undefined ? autoscaleKey(chart, 'y2', values('y2')) : null;
@@ -302,8 +339,12 @@ function drawCursor(context: OffscreenCanvasRenderingContext2D, plot: Plot, rang
   const scale = plot.chart.scales.x;
   if (x === undefined || !scale || x < range.min || x > range.max) return;
   const pixel = scale.left + ((x - range.min) / (range.max - range.min)) * (scale.right - scale.left);
-  const { top, bottom } = plot.chart.chartArea;
+  const { left, right, top, bottom } = plot.chart.chartArea;
   context.save();
+  // Within the lines' clip, which is all a frame repaints while the axes stay (LinePainter).
+  context.beginPath();
+  context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
+  context.clip();
   context.strokeStyle = THEME.accent;
   context.lineWidth = 1;
   context.beginPath();

@@ -11,7 +11,7 @@ import type { PlotLine } from './plotProtocol.js';
  * geometry of `chart`'s layout. Chart.js autoscales from `extremePoints` alone; what it no longer
  * does per frame is turn every decimated point into an object, resolve options for it and walk it
  * again to draw. x maps linearly onto the x scale's pixels over `range` (the frame's own range,
- * which the axes drawn may lag by under a pixel: see PlotCharts), y through Chart.js's scale
+ * which the axes drawn may lag by a few pixels: see PlotCharts), y through Chart.js's scale
  * (linear or log).
  *
  * A line with a point in every pixel column or more (a decimated live signal) is drawn as column
@@ -45,7 +45,9 @@ export class LinePainter {
     const ready = x !== undefined && range !== undefined && range.max > range.min;
     // Chart.js draws its first dataset last (on top): so do these.
     const topLast = [...lines].reverse();
-    const dense = ready ? topLast.filter((line) => denseInX(line.x, line.x.length, (x.right - x.left) / (range.max - range.min))) : [];
+    const pixelsPerUnit = ready ? (x.right - x.left) / (range.max - range.min) : 0;
+    const firstSparse = topLast.findIndex((line) => !denseInX(line.x, line.x.length, pixelsPerUnit));
+    const dense = ready ? topLast.slice(0, firstSparse < 0 ? topLast.length : firstSparse) : [];
     context.setTransform(1, 0, 0, 1, 0, 0);
     if (dense.length) this.putRuns(context, layer, chart, dense, range!);
     else {
@@ -57,13 +59,7 @@ export class LinePainter {
     // Strokes and what callers draw next in CSS pixels, as Chart.js lays out.
     const ratio = chart.currentDevicePixelRatio;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    if (ready)
-      strokeLines(
-        context,
-        chart,
-        topLast.filter((line) => !dense.includes(line)),
-        range!,
-      );
+    if (ready) strokeLines(context, chart, topLast.slice(dense.length), range!);
   }
 
   /**
