@@ -390,7 +390,12 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
 });
 
 /** Colours in a downloaded PNG, decoded by the page: a blank or failed export has one or two. */
-async function pngColours(page: Page, path: string): Promise<{ width: number; height: number; colours: number }> {
+/** A PNG's size, how many colours it has, and how many of its pixels are within 8 per channel of each of `near` (`#rrggbb`). */
+async function pngColours(
+  page: Page,
+  path: string,
+  near: string[] = [],
+): Promise<{ width: number; height: number; colours: number; near: number[] }> {
   const bytes = [...(await readFile(path))];
   // The e2e code is type-checked without the DOM library: just what runs in the page, typed here.
   interface Bitmap {
@@ -407,14 +412,25 @@ async function pngColours(page: Page, path: string): Promise<{ width: number; he
     createImageBitmap(blob: Blob): Promise<Bitmap>;
     OffscreenCanvas: new (width: number, height: number) => PageCanvas;
   }
-  return page.evaluate(async (bytes) => {
-    const g = globalThis as unknown as PageGlobals;
-    const image = await g.createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-    const context = new g.OffscreenCanvas(image.width, image.height).getContext('2d');
-    context.drawImage(image, 0, 0);
-    const pixels = new Uint32Array(context.getImageData(0, 0, image.width, image.height).data.buffer);
-    return { width: image.width, height: image.height, colours: new Set(pixels).size };
-  }, bytes);
+  const targets = near.map((hex) => [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)));
+  return page.evaluate(
+    async ({ bytes, targets }) => {
+      const g = globalThis as unknown as PageGlobals;
+      const image = await g.createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const context = new g.OffscreenCanvas(image.width, image.height).getContext('2d');
+      context.drawImage(image, 0, 0);
+      const rgba = context.getImageData(0, 0, image.width, image.height).data;
+      const pixels = new Uint32Array(rgba.buffer);
+      const near = targets.map(([r, g, b]) => {
+        let count = 0;
+        for (let i = 0; i < rgba.length; i += 4)
+          if (Math.abs(rgba[i]! - r!) <= 8 && Math.abs(rgba[i + 1]! - g!) <= 8 && Math.abs(rgba[i + 2]! - b!) <= 8) count++;
+        return count;
+      });
+      return { width: image.width, height: image.height, colours: new Set(pixels).size, near };
+    },
+    { bytes, targets },
+  );
 }
 
 test('every panel type and the whole workspace save as a PNG of what they show', async ({ page }) => {
@@ -428,9 +444,11 @@ test('every panel type and the whole workspace save as a PNG of what they show',
   for (const kind of ['time', 'xy', 'spectrum', 'stats', 'image', 'value']) {
     const [download] = await Promise.all([page.waitForEvent('download'), panel(page, kind).getByTestId('panel-export-png').click()]);
     expect(download.suggestedFilename(), kind).toMatch(/\.png$/);
-    const png = await pngColours(page, (await download.path())!);
+    // The time plot's two series in their colours (the first two of the palette): its lines are drawn, not only its axes.
+    const png = await pngColours(page, (await download.path())!, kind === 'time' ? ['#4da3ff', '#ff9f40'] : []);
     expect(png.width, kind).toBeGreaterThan(50);
     expect(png.colours, `${kind} PNG colours`).toBeGreaterThan(3);
+    for (const [s, pixels] of png.near.entries()) expect(pixels, `time plot pixels of series ${s}'s colour`).toBeGreaterThan(20);
   }
   const [whole] = await Promise.all([page.waitForEvent('download'), page.getByTestId('workspace-export-png').click()]);
   expect((await pngColours(page, (await whole.path())!)).colours).toBeGreaterThan(3);
