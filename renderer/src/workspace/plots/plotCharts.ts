@@ -6,6 +6,7 @@ import { Chart } from '../../charts/setup.js';
 import { THEME, withAlpha } from '../../charts/theme.js';
 import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
 import { type TimeAxisState, type XRange, formatX } from '../timeAxis.js';
+import { type AxisLag, axisLayouts } from './axisLayouts.js';
 import { LinePainter, extremePoints } from './plotLines.js';
 import type { Point } from '../../charts/points.js';
 import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
@@ -24,9 +25,6 @@ const OPAQUE_BACKGROUND: Plugin<'line'> = {
   },
 };
 
-/** Axes laid out again a frame for an x range that only moved, and how many pixels an axis may lag its lines (see `render`). */
-const MOVED_AXES_PER_FRAME = 1;
-const MAX_AXIS_LAG_PX = 3;
 /** How long axes left lagging wait for a frame to lay them out, before they are laid out without one. */
 const CATCH_UP_MS = 100;
 /** Tick labels measured to fit them (Chart.js measures every one by default, on every update). */
@@ -137,17 +135,16 @@ export class PlotCharts {
 
   /**
    * Draws one frame of several plots. An x axis that only moved (following the newest data) is laid
-   * out again in at most `MOVED_AXES_PER_FRAME` plots a frame, those whose axes lag their lines most;
-   * the others keep theirs up to `MAX_AXIS_LAG_PX` behind until a later frame. Five time plots
-   * following the data each lay out every few frames; when several fell in one frame it took the
-   * worker up to 20 ms (p95 of its frames 11.5 ms of CPU; 6.2 ms with this limit). An axis whose
-   * range stopped moving (paused, no new data) is laid out at once, or after `CATCH_UP_MS` when no
-   * frame comes to do it.
+   * out again in one plot a frame, the one whose axes lag its lines most; the others keep theirs up
+   * to a few pixels behind until a later frame (`axisLayouts`). Five time plots following the data
+   * each lay out every few frames; when several fell in one frame it took the worker up to 20 ms
+   * (p95 of its frames 11.5 ms of CPU; 6.2 ms with this limit). Axes left lagging are laid out after
+   * `CATCH_UP_MS` when no frame comes to do it.
    */
   render(frames: readonly PlotFrame[]): void {
     clearTimeout(this.catchUp);
     const drawn: Plot[] = [];
-    const moved: Plot[] = [];
+    const lags: AxisLag[] = [];
     for (const frame of frames) {
       const plot = this.plots.get(frame.id);
       if (!plot) continue;
@@ -157,15 +154,13 @@ export class PlotCharts {
       plot.strokes = frame.lines.filter((line) => !line.band);
       const extremes = frame.lines.map((line) => (line.band ? [] : extremePoints(line, frame.x)));
       plot.due = { frame, extremes, key: axesKey(plot, frame, extremes) };
-      const lag = axisLag(plot);
-      if (lag > MAX_AXIS_LAG_PX || (lag >= 1 && !moving)) this.layOut(plot);
-      else if (lag >= 1) moved.push(plot);
       drawn.push(plot);
+      lags.push({ lag: axisLag(plot), moving });
     }
-    // Those left lagging wait for a later frame.
-    const lagging = moved.sort((a, b) => axisLag(b) - axisLag(a));
-    lagging.splice(0, MOVED_AXES_PER_FRAME).forEach((plot) => this.layOut(plot));
-    for (const plot of lagging) this.lagging.add(plot);
+    axisLayouts(lags).forEach((layout, i) => {
+      if (layout === 'now') this.layOut(drawn[i]!);
+      else if (layout === 'later') this.lagging.add(drawn[i]!);
+    });
     drawn.forEach(paint);
     if (this.lagging.size)
       this.catchUp = setTimeout(() => {
