@@ -389,8 +389,10 @@ test('record, stop, open the recording from Arrays, play it and scrub: every pan
   await expect.poll(async () => readoutOf(await workspaceStats(page), 'xy')).toBe(`x ${value(2049, 0)} · y ${value(2049, 1)}`);
 });
 
-/** Colours in a downloaded PNG, decoded by the page: a blank or failed export has one or two. */
-/** A PNG's size, how many colours it has, and how many of its pixels are within 8 per channel of each of `near` (`#rrggbb`). */
+/**
+ * A downloaded PNG, decoded by the page: its size, how many colours it has (a blank or failed export
+ * has one or two), and how many of its pixels are within 8 per channel of each of `near` (`#rrggbb`).
+ */
 async function pngColours(
   page: Page,
   path: string,

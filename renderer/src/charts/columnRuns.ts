@@ -46,7 +46,7 @@ export function drawColumnRuns(
     const past = Math.floor(bottom);
     for (let c = Math.max(column, box.left); c < Math.min(column + columns, box.right); c++) {
       if (past < full) {
-        blend(data, (past * width + c) | 0, rgb, bottom - top);
+        blend(data, past * width + c, rgb, bottom - top);
         continue;
       }
       if (full > top) blend(data, (full - 1) * width + c, rgb, full - top);
@@ -93,6 +93,19 @@ export function drawColumnRuns(
     lastY = y;
   }
   if (!Number.isNaN(column)) fillRun(column, low, high);
+}
+
+/**
+ * A chart's plot area in device pixels on a canvas `width` × `height`, widened by half a line's width
+ * each side as Chart.js clips its lines, whole pixels, within the canvas.
+ */
+export function plotAreaPixels(area: PixelBox, ratio: number, width: number, height: number): PixelBox {
+  return {
+    left: Math.max(0, Math.floor((area.left - 0.5) * ratio)),
+    top: Math.max(0, Math.floor((area.top - 0.5) * ratio)),
+    right: Math.min(width, Math.ceil((area.right + 0.5) * ratio)),
+    bottom: Math.min(height, Math.ceil((area.bottom + 0.5) * ratio)),
+  };
 }
 
 /** Mixes `rgb` into the pixel at `at` by `coverage` (0 to 1), as an anti-aliased edge does. */

@@ -1,6 +1,6 @@
 import type { Chart, Plugin, PointElement } from 'chart.js';
 import { parseColour } from '../colour/colourMap.js';
-import { denseInX, drawColumnRuns } from './columnRuns.js';
+import { denseInX, drawColumnRuns, plotAreaPixels } from './columnRuns.js';
 
 /**
  * A Chart.js plugin that draws a chart's dense lines (at least a point per pixel column, x
@@ -10,10 +10,16 @@ import { denseInX, drawColumnRuns } from './columnRuns.js';
  */
 export const DENSE_LINES: Plugin<'line'> = {
   id: 'denseLines',
+  beforeDatasetsDraw: (chart) => {
+    drawing.set(chart, denseLines(chart));
+  },
   // `false` leaves the dataset out of Chart.js's drawing.
-  beforeDatasetDraw: (chart, { index }) => denseLine(chart, index) === undefined,
-  afterDatasetsDraw: (chart) => drawDenseLines(chart),
+  beforeDatasetDraw: (chart, { index }) => !drawing.get(chart)?.has(index),
+  afterDatasetsDraw: (chart) => drawDenseLines(chart, drawing.get(chart)),
 };
+
+/** Each chart's dense lines in the draw under way, by dataset index: found once before its datasets are drawn. */
+const drawing = new WeakMap<Chart, Map<number, DenseLine>>();
 
 interface DenseLine {
   xs: Float64Array;
@@ -43,30 +49,26 @@ function denseLine(chart: Chart, index: number): DenseLine | undefined {
   return { xs, ys, colour: dataset.borderColor, width };
 }
 
-/** The dense lines, over what Chart.js drew of the plot area (its other lines and fills), in Chart.js's order among themselves (the first dataset on top). */
-function drawDenseLines(chart: Chart): void {
-  const drawnHere = new Set<number>();
-  const lines: DenseLine[] = [];
+/** A chart's visible dense lines, in Chart.js's drawing order. */
+function denseLines(chart: Chart): Map<number, DenseLine> {
+  const lines = new Map<number, DenseLine>();
   for (const { index } of chart.getSortedVisibleDatasetMetas()) {
     const line = denseLine(chart, index);
-    if (!line) continue;
-    drawnHere.add(index);
-    lines.push(line);
+    if (line) lines.set(index, line);
   }
-  if (!lines.length) return;
+  return lines;
+}
+
+/** The dense lines, over what Chart.js drew of the plot area (its other lines and fills), in Chart.js's order among themselves (the first dataset on top). */
+function drawDenseLines(chart: Chart, lines: ReadonlyMap<number, DenseLine> | undefined): void {
+  if (!lines?.size) return;
   const ratio = chart.currentDevicePixelRatio;
-  const area = chart.chartArea;
-  // As Chart.js clips a line: half its width outside the plot area.
-  const left = Math.max(0, Math.floor((area.left - 0.5) * ratio));
-  const top = Math.max(0, Math.floor((area.top - 0.5) * ratio));
-  const right = Math.min(chart.canvas.width, Math.ceil((area.right + 0.5) * ratio));
-  const bottom = Math.min(chart.canvas.height, Math.ceil((area.bottom + 0.5) * ratio));
+  const { left, top, right, bottom } = plotAreaPixels(chart.chartArea, ratio, chart.canvas.width, chart.canvas.height);
   if (right <= left || bottom <= top) return;
   const image = chart.ctx.getImageData(left, top, right - left, bottom - top);
   const pixels = { data: new Uint32Array(image.data.buffer), width: image.width };
   const box = { left: 0, top: 0, right: image.width, bottom: image.height };
-  for (let l = lines.length - 1; l >= 0; l--) {
-    const { xs, ys, colour, width } = lines[l]!;
+  for (const { xs, ys, colour, width } of [...lines.values()].reverse()) {
     for (let i = 0; i < xs.length; i++) {
       xs[i] = xs[i]! * ratio - left;
       ys[i] = ys[i]! * ratio - top;
@@ -76,5 +78,5 @@ function drawDenseLines(chart: Chart): void {
   chart.ctx.putImageData(image, left, top);
   // Chart.js draws a hovered point with its line, which it no longer draws: so draw those here.
   for (const { datasetIndex, element } of chart.getActiveElements())
-    if (drawnHere.has(datasetIndex)) (element as PointElement).draw(chart.ctx, chart.chartArea);
+    if (lines.has(datasetIndex)) (element as PointElement).draw(chart.ctx, chart.chartArea);
 }

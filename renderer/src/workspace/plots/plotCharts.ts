@@ -7,7 +7,7 @@ import { THEME, withAlpha } from '../../charts/theme.js';
 import { decadeTicks, distinctTicks } from '../../charts/ticks.js';
 import { type TimeAxisState, type XRange, formatX } from '../timeAxis.js';
 import { type AxisLag, axisLayouts } from './axisLayouts.js';
-import { LinePainter, extremePoints } from './plotLines.js';
+import { LinePainter, clipToPlotArea, extremePoints } from './plotLines.js';
 import type { Point } from '../../charts/points.js';
 import type { PlotFrame, PlotGeometry, PlotKind, PlotLine } from './plotProtocol.js';
 
@@ -119,8 +119,9 @@ export class PlotCharts {
 
   remove(id: string): void {
     const plot = this.plots.get(id);
-    if (plot) this.lagging.delete(plot);
-    plot?.chart.destroy();
+    if (!plot) return;
+    this.lagging.delete(plot);
+    plot.chart.destroy();
     this.plots.delete(id);
   }
 
@@ -262,8 +263,9 @@ interface AxesKey {
 
 /**
  * What the axes Chart.js draws depend on; undefined when it must draw every frame (bands, which it
- * fills between lines; no layout yet). A window's x range counts in whole pixels, and autoscaled
- * extents in the ticks they fall between (see `autoscaleKey`).
+ * fills between lines; no layout yet). Where a window's x range starts counts in pixels, apart
+ * (`pixel`: how far axes lag is `axisLayouts`'s to weigh), and autoscaled extents in the ticks they
+ * fall between (see `autoscaleKey`).
  */
 function axesKey(plot: Plot, frame: PlotFrame, extremes: readonly Point[][]): AxesKey | undefined {
   const { chart } = plot;
@@ -278,8 +280,9 @@ function axesKey(plot: Plot, frame: PlotFrame, extremes: readonly Point[][]): Ax
   let pixel = 0;
   if (frame.x) {
     // A window's span (max - min) differs in its last bits from frame to frame.
-    x = Number((frame.x.max - frame.x.min).toPrecision(12));
-    pixel = frame.x.min / ((x as number) / Math.max(1, chart.chartArea.right - chart.chartArea.left));
+    const span = Number((frame.x.max - frame.x.min).toPrecision(12));
+    x = span;
+    pixel = frame.x.min / (span / Math.max(1, chart.chartArea.right - chart.chartArea.left));
   } else x = autoscaleKey(chart, 'x', values('x'));
   const y = frame.y.min === undefined && frame.y.max === undefined ? autoscaleKey(chart, 'y', values('y')) : null;
   const y2 = frame.y2 && frame.y2.min === undefined && frame.y2.max === undefined ? autoscaleKey(chart, 'y2', values('y2')) : null;
@@ -334,12 +337,10 @@ function drawCursor(context: OffscreenCanvasRenderingContext2D, plot: Plot, rang
   const scale = plot.chart.scales.x;
   if (x === undefined || !scale || x < range.min || x > range.max) return;
   const pixel = scale.left + ((x - range.min) / (range.max - range.min)) * (scale.right - scale.left);
-  const { left, right, top, bottom } = plot.chart.chartArea;
+  const { top, bottom } = plot.chart.chartArea;
   context.save();
   // Within the lines' clip, which is all a frame repaints while the axes stay (LinePainter).
-  context.beginPath();
-  context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
-  context.clip();
+  clipToPlotArea(context, plot.chart.chartArea);
   context.strokeStyle = THEME.accent;
   context.lineWidth = 1;
   context.beginPath();

@@ -1,9 +1,8 @@
 import type { Chart } from 'chart.js';
 import { parseColour } from '../../colour/colourMap.js';
-import { type PixelBox, type Pixels, denseInX, drawColumnRuns } from '../../charts/columnRuns.js';
+import { type PixelBox, type Pixels, denseInX, drawColumnRuns, plotAreaPixels } from '../../charts/columnRuns.js';
 import type { Point } from '../../charts/points.js';
 import type { XRange } from '../timeAxis.js';
-
 import type { PlotLine } from './plotProtocol.js';
 
 /**
@@ -45,9 +44,12 @@ export class LinePainter {
     const ready = x !== undefined && range !== undefined && range.max > range.min;
     // Chart.js draws its first dataset last (on top): so do these.
     const topLast = [...lines].reverse();
-    const pixelsPerUnit = ready ? (x.right - x.left) / (range.max - range.min) : 0;
-    const firstSparse = topLast.findIndex((line) => !denseInX(line.x, line.x.length, pixelsPerUnit));
-    const dense = ready ? topLast.slice(0, firstSparse < 0 ? topLast.length : firstSparse) : [];
+    let dense: PlotLine[] = [];
+    if (ready) {
+      const pixelsPerUnit = (x.right - x.left) / (range.max - range.min);
+      const firstSparse = topLast.findIndex((line) => !denseInX(line.x, line.x.length, pixelsPerUnit));
+      dense = topLast.slice(0, firstSparse < 0 ? topLast.length : firstSparse);
+    }
     context.setTransform(1, 0, 0, 1, 0, 0);
     if (dense.length) this.putRuns(context, layer, chart, dense, range!);
     else {
@@ -80,15 +82,8 @@ export class LinePainter {
     }
     this.layer ??= new Uint32Array(layer.getContext('2d')!.getImageData(0, 0, width, height).data.buffer);
     const pixels = { data: new Uint32Array(this.frame.data.buffer), width };
-    // As the canvas strokes clip: half a line's width outside the plot area.
-    const ratio = chart.currentDevicePixelRatio;
-    const area = chart.chartArea;
-    const box = {
-      left: Math.max(0, Math.floor((area.left - 0.5) * ratio)),
-      top: Math.max(0, Math.floor((area.top - 0.5) * ratio)),
-      right: Math.min(width, Math.ceil((area.right + 0.5) * ratio)),
-      bottom: Math.min(height, Math.ceil((area.bottom + 0.5) * ratio)),
-    };
+    // Where the canvas strokes clip (`clipToPlotArea`).
+    const box = plotAreaPixels(chart.chartArea, chart.currentDevicePixelRatio, width, height);
     if (this.layerShown)
       for (let row = box.top; row < box.bottom; row++)
         pixels.data.set(this.layer.subarray(row * width + box.left, row * width + box.right), row * width + box.left);
@@ -118,16 +113,19 @@ export class LinePainter {
   }
 }
 
+/** Clips to the plot area and half a line's width beyond, as Chart.js clips a line (CSS pixels). */
+export function clipToPlotArea(context: OffscreenCanvasRenderingContext2D, { left, top, right, bottom }: PixelBox): void {
+  context.beginPath();
+  context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
+  context.clip();
+}
+
 /** Strokes lines with plain canvas paths, in CSS pixels, clipped as Chart.js clips. */
 function strokeLines(context: OffscreenCanvasRenderingContext2D, chart: Chart, lines: readonly PlotLine[], range: XRange): void {
   if (!lines.length) return;
   const x = chart.scales.x!;
-  const { left, top, right, bottom } = chart.chartArea;
   context.save();
-  // Chart.js clips a line half its width outside the plot area.
-  context.beginPath();
-  context.rect(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1);
-  context.clip();
+  clipToPlotArea(context, chart.chartArea);
   context.lineWidth = 1;
   context.lineJoin = 'miter';
   context.lineCap = 'butt';
